@@ -1,0 +1,53 @@
+"""The real book: `make book`'s pipeline builds every page from the executed notebooks,
+with warnings as errors, and nothing in it loads from outside the book."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+from stpbook import parameters, pipeline
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def built():
+    return pipeline.make_book(ROOT, log=lambda _: None)
+
+
+def test_every_chapter_has_a_page(built):
+    for nb in parameters.chapter_notebooks():
+        page = built.html / "chapters" / f"{nb.stem}.html"
+        assert page.exists(), page
+    assert (built.html / "index.html").exists()
+
+
+def test_forward_view_page_has_its_chart_and_glued_figures(built):
+    soup = BeautifulSoup((built.html / "chapters" / "01_forward_view.html").read_text(),
+                         "html.parser")
+    figures = soup.select("figure.stp-chart")
+    assert len(figures) >= 2
+    assert "Modelled by this book" in figures[0].get_text()
+    text = soup.get_text()
+    assert re.search(r"£29\.\dbn", text), "the modelled 2020/21 gap is glued into the prose"
+
+
+def test_no_page_loads_anything_from_outside_the_book(built):
+    offenders = []
+    for page in built.html.rglob("*.html"):
+        soup = BeautifulSoup(page.read_text(), "html.parser")
+        for tag, attr in (("script", "src"), ("link", "href"), ("img", "src"),
+                          ("iframe", "src")):
+            for el in soup.find_all(tag):
+                url = el.get(attr) or ""
+                if tag == "link" and "stylesheet" not in (el.get("rel") or []) and \
+                        el.get("as") not in ("script", "style", "font"):
+                    continue
+                if re.match(r"^(https?:)?//", url):
+                    offenders.append(f"{page.relative_to(built.html)}: <{tag} {attr}={url}>")
+    assert not offenders, "\n".join(offenders[:20])
