@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,6 +165,9 @@ def _strip_volatile(path: Path) -> None:
     nb.metadata.get("papermill", {}).pop("duration", None)
     nb.metadata.get("papermill", {}).pop("input_path", None)
     nb.metadata.get("papermill", {}).pop("output_path", None)
+    # Live widget state is for a kernel; in the static book it would pull in a widget
+    # manager from a CDN, and the cells that show widgets are removed there anyway.
+    nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         pm = cell.metadata.get("papermill")
@@ -349,7 +353,8 @@ def build_html(site: Path, html: Path, work: Path, log: Callable[[str], None] = 
     cmd = [_jupyter_book(), "build", str(site), "--path-output", str(work), "--builder", "html",
            "-W", "-n", "--keep-going"]
     log("building the HTML book (Sphinx, warnings are errors) ...")
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True,
+                          env={**os.environ, "NO_COLOR": "1"})
     if proc.returncode != 0:
         shutil.rmtree(work, ignore_errors=True)  # a clean, full build next time
         problems = [line for line in (proc.stdout + proc.stderr).splitlines()
@@ -445,8 +450,10 @@ def notebook_html(notebook: Path, title: str) -> str:
     import nbformat
     from nbconvert import HTMLExporter
 
-    body, _ = HTMLExporter(template_name="basic").from_notebook_node(
-        nbformat.read(str(notebook), as_version=4))
+    with warnings.catch_warnings():  # glue's papermill.record outputs have no HTML form
+        warnings.simplefilter("ignore", UserWarning)
+        body, _ = HTMLExporter(template_name="basic").from_notebook_node(
+            nbformat.read(str(notebook), as_version=4))
     return RUN_PAGE.format(title=title, body=body)
 
 
