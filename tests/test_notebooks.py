@@ -75,3 +75,10 @@ def test_plain_papermill_works_from_another_directory(tmp_path: Path):
          "0.015"], cwd=tmp_path, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "efficiency_rate = 0.015" in out.read_text()
+
+
+def test_the_stpbook_kernel_runs_this_venvs_python():
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = KernelSpecManager().get_kernel_spec("stpbook")
+    assert Path(spec.argv[0]).resolve() == Path(sys.executable).resolve()
