@@ -51,3 +51,16 @@ def test_no_page_loads_anything_from_outside_the_book(built):
                 if re.match(r"^(https?:)?//", url):
                     offenders.append(f"{page.relative_to(built.html)}: <{tag} {attr}={url}>")
     assert not offenders, "\n".join(offenders[:20])
+
+
+def test_a_build_with_nothing_changed_imports_neither_papermill_nor_altair(built):
+    import subprocess
+    import sys
+
+    script = ("import sys; from pathlib import Path; from stpbook import pipeline; "
+              f"r = pipeline.make_book(Path({str(ROOT)!r}), log=lambda _: None); "
+              "n = sum(c.status == 'executed' for c in r.results); "
+              "print(n, r.rebuilt, 'papermill' in sys.modules, 'altair' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["0", "False", "False", "False"], out

@@ -33,7 +33,8 @@ def test_minibook_builds_caches_and_rebuilds_only_what_changed(minibook: Path):
     assert "total = 6.0" in page.get_text()
     assert (first.html / "_static" / "vega-bundle.js").exists()
     assert (first.html / "_static" / "data" / "alpha.csv").exists()
-    record = json.loads(next((minibook / "_build" / "cache" / "01_alpha").glob("*.json")).read_text())
+    cached = next((minibook / "_build" / "cache" / "01_alpha").glob("*.json"))
+    record = json.loads(cached.read_text())
     assert record["reads"] == ["data/alpha.csv"]
 
     second = pipeline.make_book(minibook, log=logs.append)

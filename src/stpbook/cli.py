@@ -5,6 +5,7 @@
     stpbook book                                  the default book -> _build/html (make book)
     stpbook build --scenario FILE                 a variant book -> _build/scenarios/<name>/html
     stpbook data [validate [PATH]]                the data package: list, or validate
+    stpbook compare A.yaml B.yaml ...             key results across scenarios -> _build/compare/
 
 Exit status: 0 success, 1 a failed execution or build, 2 a refused request (bad
 parameter, unknown chapter, bad scenario, an existing run folder, invalid data).
@@ -75,6 +76,17 @@ def _data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _compare(args: argparse.Namespace) -> int:
+    from . import compare
+
+    files = [Path(f) for f in args.scenarios] or compare.shipped()
+    scenarios, table = compare.compare(files)
+    md, csv = compare.write(scenarios, table, Path(args.out) if args.out else None)
+    print(compare.markdown_table(table))
+    print(f"wrote {md} and {csv}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="stpbook", description=__doc__.split("\n")[0])
     sub = top.add_subparsers(dest="command", required=True)
@@ -103,6 +115,11 @@ def parser() -> argparse.ArgumentParser:
     data.add_argument("action", nargs="?", choices=["list", "validate"], default="list")
     data.add_argument("path", nargs="?", help="with validate: one edited CSV to check")
     data.set_defaults(func=_data)
+
+    comp = sub.add_parser("compare", help="key results across scenarios -> _build/compare/")
+    comp.add_argument("scenarios", nargs="*", help="scenario YAML files (default: all shipped)")
+    comp.add_argument("--out", help="output folder (default _build/compare)")
+    comp.set_defaults(func=_compare)
     return top
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -129,11 +130,35 @@ def parse_declaration(name: str, type_name: str, default: str, help_text: str,
     return param
 
 
+def _inspect(notebook: Path) -> dict[str, dict[str, Any]]:
+    """``papermill.inspect_notebook`` of ``notebook``, remembered on disk under
+    ``_build/cache/declared/`` by the notebook's content and papermill's version, so that
+    a build with nothing changed never imports papermill (about 2 s)."""
+    import hashlib
+    from importlib import metadata
+
+    content = notebook.read_bytes()
+    key = hashlib.sha256(content + metadata.version("papermill").encode()).hexdigest()
+    remembered = paths.root() / "_build" / "cache" / "declared" / f"{key}.json"
+    if remembered.exists():
+        return json.loads(remembered.read_text(encoding="utf-8"))
+    import papermill  # imported here: it is slow to import and only a miss needs it
+
+    inspected = {name: {k: info[k] for k in ("inferred_type_name", "default", "help")}
+                 for name, info in papermill.inspect_notebook(str(notebook)).items()}
+    try:
+        remembered.parent.mkdir(parents=True, exist_ok=True)
+        partial = remembered.with_suffix(f".{os.getpid()}.partial")
+        partial.write_text(json.dumps(inspected), encoding="utf-8")
+        partial.replace(remembered)
+    except OSError:
+        pass  # a read-only checkout still works, it is only slower
+    return inspected
+
+
 @lru_cache(maxsize=64)
 def _declared_cached(notebook: Path, mtime: float) -> dict[str, Parameter]:
-    import papermill  # imported here: it is slow to import and only some callers need it
-
-    inspected = papermill.inspect_notebook(str(notebook))
+    inspected = _inspect(notebook)
     if not inspected:
         raise ParameterError(f"{notebook.name}: no cell tagged 'parameters'")
     return {

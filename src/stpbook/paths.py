@@ -12,6 +12,7 @@ from pathlib import Path
 
 READS_ENV = "STPBOOK_TRACE_READS"
 READS_FILE = ".stpbook-reads"
+BATCH_ENV = "STPBOOK_BATCH"  # set while the pipeline executes chapters: no live frontend
 
 
 def root() -> Path:
@@ -33,6 +34,12 @@ def chapters_dir() -> Path:
 def scenarios_dir() -> Path:
     """The ``scenarios/`` folder of the book."""
     return root() / "scenarios"
+
+
+def batch() -> bool:
+    """True when the running kernel was started by the pipeline (``make book``,
+    ``stpbook run``), so there is no live frontend to show widgets to."""
+    return os.environ.get(BATCH_ENV) == "1"
 
 
 def record_read(path: Path) -> None:

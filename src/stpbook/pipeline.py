@@ -25,18 +25,22 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import warnings
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from . import paths
 from .errors import ExecutionError, StpBookError
-from .parameters import Scenario, chapter_notebooks, declared, differences, load_scenario
+from .parameters import Scenario, chapter_notebooks, differences, load_scenario
 
 KERNEL_NAME = os.environ.get("STPBOOK_KERNEL", "stpbook")
+CELL_TIMEOUT = int(os.environ.get("STPBOOK_CELL_TIMEOUT", "600"))  # seconds per cell
 SITE_FILES = ("_config.yml", "_toc.yml", "references.bib")
 DATA_SUFFIXES = (".csv", ".json", ".geojson")
 
@@ -131,6 +135,37 @@ def _reads(work: Path, root: Path) -> list[str]:
     return sorted(found)
 
 
+_ENV_LOCK = threading.Lock()
+_ENV_USERS = 0
+_ENV_SAVED: dict[str, str | None] = {}
+
+
+@contextmanager
+def _pipeline_environment() -> Iterator[None]:
+    """Environment inherited by every kernel papermill starts while this is active: trace
+    the files a chapter reads, and tell ``stpbook.widgets`` there is no live frontend.
+    Worker threads share it (counted); the last one out restores the old values, so code
+    run later in the same process (tests) is unaffected."""
+    global _ENV_USERS
+    names = (paths.READS_ENV, paths.BATCH_ENV)
+    with _ENV_LOCK:
+        if _ENV_USERS == 0:
+            _ENV_SAVED.update({name: os.environ.get(name) for name in names})
+            os.environ.update({name: "1" for name in names})
+        _ENV_USERS += 1
+    try:
+        yield
+    finally:
+        with _ENV_LOCK:
+            _ENV_USERS -= 1
+            if _ENV_USERS == 0:
+                for name, value in _ENV_SAVED.items():
+                    if value is None:
+                        os.environ.pop(name, None)
+                    else:
+                        os.environ[name] = value
+
+
 def execute_notebook(notebook: Path, output: Path, params: dict[str, Any], cwd: Path,
                      kernel_name: str = KERNEL_NAME) -> None:
     """Run one notebook with papermill. Raises ExecutionError naming the chapter, the
@@ -139,19 +174,28 @@ def execute_notebook(notebook: Path, output: Path, params: dict[str, Any], cwd: 
     from papermill.exceptions import PapermillExecutionError
 
     try:
-        papermill.execute_notebook(
-            str(notebook), str(output), parameters=params, kernel_name=kernel_name,
-            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-            # The kernel's working directory, set per kernel: papermill's own ``cwd``
-            # changes the whole process's directory, which threads would race on.
-            resources={"metadata": {"path": str(cwd)}},
-        )
+        with _pipeline_environment():
+            papermill.execute_notebook(
+                str(notebook), str(output), parameters=params, kernel_name=kernel_name,
+                progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                # The kernel's working directory, set per kernel: papermill's own ``cwd``
+                # changes the whole process's directory, which threads would race on.
+                resources={"metadata": {"path": str(cwd)}},
+                # A cell that runs longer than this is stuck (no chapter cell takes more
+                # than a few seconds): fail with its name rather than hang the build.
+                execution_timeout=CELL_TIMEOUT,
+            )
     except PapermillExecutionError as exc:
         raise ExecutionError(
             f"{notebook.stem}: cell {exc.cell_index} (execution count {exc.exec_count}) "
             f"failed: {exc.ename}: {exc.evalue}"
         ) from None
     except Exception as exc:  # kernel died, missing kernel, bad notebook JSON ...
+        if type(exc).__name__ == "CellTimeoutError":  # nbclient's, raised through papermill
+            raise ExecutionError(
+                f"{notebook.stem}: a cell ran longer than {CELL_TIMEOUT} s and was stopped "
+                f"(STPBOOK_CELL_TIMEOUT sets the limit): {str(exc).splitlines()[0]}"
+            ) from None
         raise ExecutionError(f"{notebook.stem}: could not execute: {exc}") from None
 
 
@@ -219,7 +263,6 @@ def execute_chapters(book: Book, plan: dict[Path, dict[str, Any]], workers: int 
     """Execute (or fetch from the cache) every chapter in ``plan`` (notebook -> values),
     ``workers`` at a time, one progress line per chapter. Raises ExecutionError naming
     every chapter that failed, after all have finished."""
-    os.environ[paths.READS_ENV] = "1"  # inherited by every kernel papermill starts
     code = book.code_digest()
     workers = workers or os.cpu_count() or 1
     results: list[ChapterResult] = []
@@ -291,7 +334,7 @@ def assemble_site(book: Book, executed: dict[str, Path], site: Path,
     """Lay out the book's Sphinx source in ``site``: configuration, prose pages,
     executed notebooks (with a variant banner if ``scenario``), static files and a copy
     of ``data/`` under ``_static/data`` for download links."""
-    from .charts.render import write_vega_bundle
+    from .vendor import write_vega_bundle
 
     wanted: dict[Path, bytes] = {}
     for name in SITE_FILES:
@@ -314,7 +357,7 @@ def assemble_site(book: Book, executed: dict[str, Path], site: Path,
     if data.exists():
         for path in sorted(p for p in data.iterdir() if p.suffix in DATA_SUFFIXES):
             wanted[site / "_static" / "data" / path.name] = path.read_bytes()
-    bundle = write_vega_bundle(book.build / "vendor")
+    bundle = write_vega_bundle()
     wanted[site / "_static" / bundle.name] = bundle.read_bytes()
     for path, content in wanted.items():
         _write_if_changed(path, content)
@@ -465,7 +508,7 @@ def run_one(notebook: Path, values: dict[str, Any], name: str, force: bool = Fal
     Never overwrites an existing run unless ``force``; a failed run leaves no folder."""
     import yaml
 
-    from .charts.render import write_vega_bundle
+    from .vendor import write_vega_bundle
 
     book = Book(Path(root or paths.root()).resolve())
     runs = _ensure(book.root / "runs")
@@ -487,7 +530,7 @@ def run_one(notebook: Path, values: dict[str, Any], name: str, force: bool = Fal
     _strip_volatile(output)
     (work / f"{notebook.stem}.html").write_text(notebook_html(output, f"{notebook.stem}: {name}"),
                                                 encoding="utf-8")
-    shutil.copy(write_vega_bundle(book.build / "vendor"), work / "vega-bundle.js")
+    shutil.copy(write_vega_bundle(), work / "vega-bundle.js")
     record = {
         "chapter": notebook.stem,
         "scenario": scenario.name if scenario else None,

@@ -6,9 +6,9 @@ that carries its source line and a download link for the data it shows.
 """
 
 from .render import (  # noqa: F401
+    MODELLED_COLOUR,
     OKABE_ITO,
     PUBLISHED_COLOUR,
-    MODELLED_COLOUR,
     describe,
     slider,
     to_html,

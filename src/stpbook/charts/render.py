@@ -3,7 +3,8 @@
 Altair's default HTML output loads Vega from a CDN. The book must work offline, so
 charts render as a ``<figure>`` holding a ``<div>`` and a classic inline script that
 calls the global ``vegaEmbed`` from ``_static/vega-bundle.js`` (written once per build
-by ``write_vega_bundle``; classic scripts also load from ``file://``, ES modules do not).
+by ``stpbook.vendor.write_vega_bundle``; classic scripts also load from ``file://``,
+ES modules do not).
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-from pathlib import Path
 
 import altair as alt
 
 from ..parameters import Parameter
+from ..vendor import VEGA_BUNDLE, write_vega_bundle  # noqa: F401  (re-exported)
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
@@ -23,8 +24,9 @@ OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "
 PUBLISHED_COLOUR = "#000000"  # published figures: black points
 MODELLED_COLOUR = "#0072B2"  # the book's own model: blue lines
 
-VEGA_BUNDLE = "vega-bundle.js"
-_BUNDLE_SNIPPET = "window.vegaEmbed = vegaEmbed; window.vega = vega; window.vegaLite = vegaLite;"
+# The Vega-Embed menu: save as SVG/PNG, view the source and the compiled Vega. Not "open in
+# the Vega Editor", which posts the chart to a website: the book stays offline.
+ACTIONS = "{export: true, source: true, compiled: true, editor: false}"
 
 
 def describe(chart: alt.TopLevelMixin, *, alt_text: str, source: str,
@@ -37,7 +39,7 @@ def describe(chart: alt.TopLevelMixin, *, alt_text: str, source: str,
     })
 
 
-def slider(param: Parameter, value: float | int, name: str | None = None) -> alt.Parameter:
+def slider(param: Parameter, value: float, name: str | None = None) -> alt.Parameter:
     """An Altair parameter bound to a range slider, with the range and step declared in
     the chapter's ``parameters`` cell and starting at the value the chapter ran with."""
     step = param.step or (1 if param.type == "int" else (param.maximum - param.minimum) / 100)
@@ -47,6 +49,20 @@ def slider(param: Parameter, value: float | int, name: str | None = None) -> alt
         bind=alt.binding_range(min=param.minimum, max=param.maximum, step=step,
                                name=f"{param.name} ({param.unit}) "),
     )
+
+
+def control(param: Parameter, value: object, name: str | None = None) -> alt.Parameter:
+    """An Altair parameter bound to the input that suits the declaration: a slider for
+    a number (as ``slider``), a dropdown for a string with choices, a checkbox for a
+    bool. It starts at the value the chapter ran with."""
+    if param.choices:
+        return alt.param(name=name or param.name, value=value,
+                         bind=alt.binding_select(options=list(param.choices),
+                                                 name=f"{param.name} "))
+    if param.type == "bool":
+        return alt.param(name=name or param.name, value=bool(value),
+                         bind=alt.binding_checkbox(name=f"{param.name} "))
+    return slider(param, value, name)
 
 
 def chart_id(spec: dict) -> str:
@@ -87,9 +103,10 @@ def spec_to_html(spec: dict, static_prefix: str = "../_static/data") -> str:
         "<script>(function () {\n"
         f"  var spec = {payload};\n"
         "  function draw() {\n"
-        f"    vegaEmbed('#{element}', spec, {{actions: true, renderer: 'svg'}})\n"
+        f"    vegaEmbed('#{element}', spec, {{actions: {ACTIONS}, renderer: 'svg'}})\n"
         "      .then(function (r) { window.stpViews = window.stpViews || {};\n"
-        f"        window.stpViews['{element}'] = r.view; }})\n"
+        "        window.stpEmbeds = window.stpEmbeds || {};\n"
+        f"        window.stpViews['{element}'] = r.view; window.stpEmbeds['{element}'] = r; }})\n"
         "      .catch(function (e) { console.error(e); });\n"
         "  }\n"
         "  if (window.vegaEmbed) { draw(); }\n"
@@ -100,23 +117,6 @@ def spec_to_html(spec: dict, static_prefix: str = "../_static/data") -> str:
 
 def _renderer(spec: dict, **_: object) -> dict:
     return {"text/html": spec_to_html(spec), "application/vnd.vegalite.v5+json": spec}
-
-
-def write_vega_bundle(folder: Path) -> Path:
-    """Write Vega, Vega-Lite and Vega-Embed as one classic script into ``folder``,
-    once per version of vl-convert (the bundle is the same for the same version)."""
-    import vl_convert
-
-    target = Path(folder) / VEGA_BUNDLE
-    stamp = Path(folder) / (VEGA_BUNDLE + ".version")
-    version = f"{vl_convert.__version__} vl{alt.SCHEMA_VERSION}"
-    if target.exists() and stamp.exists() and stamp.read_text() == version:
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    bundle = vl_convert.javascript_bundle(_BUNDLE_SNIPPET, vl_version=alt.SCHEMA_VERSION[1:4])
-    target.write_text(bundle, encoding="utf-8")
-    stamp.write_text(version)
-    return target
 
 
 alt.renderers.register("stpbook", _renderer)

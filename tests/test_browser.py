@@ -1,0 +1,342 @@
+"""The built book in a real browser (headless Debian Chromium through Playwright).
+
+Every page, served from 127.0.0.1 and opened from file://: no console error, no failed
+request, nothing loaded from outside the book; every chart draws marks; every slider,
+dropdown or checkbox under a chart changes what the chart shows when moved, and for the
+chapters whose model we can call here, the chart's numbers equal the Python model's.
+Screenshots go to ``_build/screenshots/``, slider-to-redraw times to
+``_build/browser-timings.json`` (read by the benchmarks).
+
+Pages, charts and controls are discovered from the built HTML, so a new chapter is
+covered without touching this file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import statistics
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from stpbook import paths, pipeline
+
+import browser_harness as bh
+from conftest import ROOT
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+REL_TOL = 1e-9
+TIMING_MOVES = 20
+
+
+# --- fixtures -------------------------------------------------------------------------
+
+def _book_root() -> Path:
+    return Path(os.environ["STPBOOK_ROOT"]).resolve() if os.environ.get("STPBOOK_ROOT") \
+        else ROOT
+
+
+@pytest.fixture(scope="session")
+def book_html() -> Path:
+    """The default book, built by the pipeline (fast when `make book` already ran)."""
+    return pipeline.make_book(_book_root(), log=lambda _: None).html
+
+
+@pytest.fixture(scope="session")
+def browser():
+    bh.require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(bh.CHROMIUM), args=bh.CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="session")
+def server(book_html: Path):
+    with bh.serve(book_html) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def timings(book_html: Path):
+    """Collects slider-to-redraw times; written to _build/browser-timings.json at the end."""
+    records: list[dict] = []
+    yield records
+    if records:
+        samples = [ms for r in records for ms in r["samples_ms"]]
+        out = {
+            "what": "milliseconds from setting a chart control (input/change event) to Vega's "
+                    "dataflow finishing and the next animation frame, headless Chromium, "
+                    "book served from 127.0.0.1",
+            "moves_per_control": TIMING_MOVES,
+            "median_ms": round(statistics.median(samples), 3),
+            "p90_ms": round(sorted(samples)[int(0.9 * (len(samples) - 1))], 3),
+            "max_ms": round(max(samples), 3),
+            "controls": [{k: v for k, v in r.items() if k != "samples_ms"} for r in records],
+        }
+        target = book_html.parent / "browser-timings.json"
+        target.write_text(json.dumps(out, indent=1) + "\n")
+
+
+# --- model checks: chapter -> function(view datasets, signal values) -------------------
+
+def _check_forward_view(datasets: dict[str, list[dict]], signals: dict[str, float]) -> int:
+    """Chapter 1's gap lines against stpbook.models.gap; returns the rows checked."""
+    from stpbook.models import gap
+
+    rows = [r for rows in datasets.values() for r in rows
+            if "gap_bn" in r and "measure" in r and "base_bn" in r]
+    assert rows, "no dataset of the gap chart carries gap_bn"
+    d, g, e = (signals[n] for n in ("demand_growth", "funding_growth", "efficiency_rate"))
+    for r in rows:
+        if r["measure"] == "do_nothing_gap_bn":
+            want = gap.do_nothing_gap(r["base_bn"], d, g, int(r["years"]))
+        else:
+            want = gap.remaining_gap(r["base_bn"], d, g, e, int(r["years"]))
+        assert math.isclose(r["gap_bn"], want, rel_tol=REL_TOL, abs_tol=1e-12), (
+            f"{r['financial_year']} {r['measure']}: browser {r['gap_bn']!r}, model {want!r} "
+            f"at {signals}")
+    return len(rows)
+
+
+MODEL_CHECKS: dict[str, dict[str, Callable[[dict, dict], int]]] = {
+    # page stem -> {a signal every checked chart has: checker}
+    "01_forward_view": {"demand_growth": _check_forward_view},
+}
+
+
+# --- the checks ------------------------------------------------------------------------
+
+def _assert_clean(watch: bh.Watch, where: str) -> None:
+    problems = watch.problems()
+    assert not problems, f"{where}:\n  " + "\n  ".join(problems[:30])
+
+
+def _check_charts(page, watch: bh.Watch, stem: str, where: str,
+                  timings: list[dict] | None) -> dict[str, int]:
+    """Every chart draws marks; every control changes its chart; model checks."""
+    counts = {"charts": 0, "controls": 0, "data_changes": 0, "model_rows": 0}
+    ids = bh.chart_ids(page)
+    bh.wait_for_views(page, ids)
+    checks = MODEL_CHECKS.get(stem, {})
+    for chart in ids:
+        counts["charts"] += 1
+        marks = page.evaluate(bh.MARK_COUNT, chart)
+        assert marks > 0, f"{where}: chart {chart} drew no marks"
+        controls = page.evaluate(bh.CONTROLS, chart)
+        names = [c["name"] for c in controls]
+        checker = next((fn for key, fn in checks.items() if key in names), None)
+        if checker:
+            counts["model_rows"] += checker(page.evaluate(bh.DATASETS, chart),
+                                            page.evaluate(bh.SIGNALS, [chart, names]))
+        for control in controls:
+            counts["controls"] += 1
+            before = (page.evaluate(bh.DATASETS, chart), page.evaluate(bh.SVG_MARKUP, chart))
+            value = bh.other_value(control)
+            page.evaluate(bh.MOVE, [chart, control["index"], value])
+            after = (page.evaluate(bh.DATASETS, chart), page.evaluate(bh.SVG_MARKUP, chart))
+            signal = page.evaluate(bh.SIGNALS, [chart, [control["name"]]])[control["name"]]
+            if control["kind"] == "range":
+                assert math.isclose(float(signal), float(value), rel_tol=1e-12), (
+                    f"{where}: {chart} slider {control['name']} set to {value}, "
+                    f"signal is {signal}")
+            # A control either recomputes the chart's data (Vega expressions, a filtered
+            # grid) or only restyles marks (a conditional encoding): either way the drawn
+            # chart must change.
+            if before[1] == after[1]:
+                raise AssertionError(f"{where}: moving {control['name']} to {value} did not "
+                                     f"change chart {chart} (data changed: "
+                                     f"{before[0] != after[0]})")
+            counts["data_changes"] += before[0] != after[0]
+            if checker:
+                counts["model_rows"] += checker(after[0], page.evaluate(bh.SIGNALS,
+                                                                        [chart, names]))
+            if timings is not None:
+                samples = [page.evaluate(bh.MOVE, [chart, control["index"], v])
+                           for v in bh.alternate_values(control, TIMING_MOVES)]
+                timings.append({"page": stem, "chart": chart, "control": control["name"],
+                                "median_ms": round(statistics.median(samples), 3),
+                                "samples_ms": [round(s, 3) for s in samples]})
+                if checker:  # after 20 moves the chart still matches the model
+                    counts["model_rows"] += checker(page.evaluate(bh.DATASETS, chart),
+                                                    page.evaluate(bh.SIGNALS, [chart, names]))
+    _assert_clean(watch, where)
+    return counts
+
+
+def _every_page(book_html: Path, visit: Callable[[Path], dict[str, int]]) -> dict[str, int]:
+    """Visit every page (discovered from the built HTML, so new chapters are covered),
+    collect every failure, and fail once listing them all."""
+    failures, totals = [], {"pages": 0, "charts": 0, "controls": 0, "data_changes": 0,
+                            "model_rows": 0}
+    for rel in (p.relative_to(book_html) for p in bh.pages(book_html)):
+        try:
+            counts = visit(rel)
+        except Exception as exc:  # noqa: BLE001 - reported below with the page named
+            failures.append(f"{rel}: {type(exc).__name__}: {exc}")
+            continue
+        totals["pages"] += 1
+        for key, n in counts.items():
+            totals[key] += n
+        print(f"{rel}: {counts}")
+    print(f"total: {totals}")
+    assert not failures, f"{len(failures)} page(s) failed:\n" + "\n".join(failures)
+    assert totals["pages"] > 0, "the built book has no pages"
+    return totals
+
+
+def test_every_page_served_over_http(browser, book_html: Path, server: str,
+                                     timings: list[dict]):
+    """Served from 127.0.0.1: clean load, charts draw, controls work, model agrees;
+    a screenshot of each chapter; slider-to-redraw times."""
+    shots = book_html.parent / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+
+    def visit(rel: Path) -> dict[str, int]:
+        url = server + rel.as_posix()
+        with bh.open_page(browser, url, server) as (page, watch):
+            page.wait_for_load_state("networkidle")
+            counts = _check_charts(page, watch, rel.stem, url, timings)
+            _wait_for_math(page)
+            if rel.parts[0] == "chapters":
+                page.screenshot(path=str(shots / f"{rel.stem}.png"), full_page=True)
+            _assert_clean(watch, url)
+            return counts
+
+    totals = _every_page(book_html, visit)
+    if totals["controls"]:
+        assert timings, "controls were moved but no timing was recorded"
+
+
+def test_every_page_opened_from_file(browser, book_html: Path):
+    """The same book opened from file:// (classic scripts only): same checks."""
+
+    def visit(rel: Path) -> dict[str, int]:
+        url = (book_html / rel).as_uri()
+        with bh.open_page(browser, url, "") as (page, watch):
+            page.wait_for_load_state("networkidle")
+            counts = _check_charts(page, watch, rel.stem, url, None)
+            _wait_for_math(page)
+            _assert_clean(watch, url)
+            return counts
+
+    _every_page(book_html, visit)
+
+
+def _wait_for_math(page) -> None:
+    """Pages with math: MathJax (from _static/mathjax) has typeset every formula."""
+    if page.locator(".math").count() == 0:
+        return
+    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise"
+                           " && document.querySelectorAll('mjx-container').length > 0",
+                           timeout=20000)
+    page.evaluate("() => MathJax.startup.promise")
+    raw = page.evaluate("() => Array.from(document.querySelectorAll('.math'))"
+                        ".filter(el => !el.querySelector('mjx-container')).length")
+    assert raw == 0, f"{raw} formulas were not typeset by MathJax"
+
+
+def test_download_links_point_into_the_book(book_html: Path):
+    """Every 'download data (CSV)' link under a chart resolves to a file in the book."""
+    from bs4 import BeautifulSoup
+
+    missing, seen = [], 0
+    for page in bh.pages(book_html):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for a in soup.select("figure.stp-chart a.stp-download"):
+            seen += 1
+            target = (page.parent / a["href"]).resolve()
+            if not target.is_file():
+                missing.append(f"{page.relative_to(book_html)}: {a['href']}")
+    assert not missing, "download links to files missing from the book:\n" + "\n".join(missing)
+    if not seen and (paths.root() / "data").exists():
+        pytest.skip("no chart in the book has a download link yet")
+
+
+# --- the live panel in a real kernel (Voila) -------------------------------------------
+
+LIVE_NOTEBOOK = '''
+from stpbook import widgets
+from stpbook.models import gap
+
+def live(demand_growth, funding_growth, efficiency_rate, horizon_year):
+    path = gap.gap_path(100.0, 2013, horizon_year, demand_growth, funding_growth,
+                        efficiency_rate)
+    return path[["financial_year", "remaining_gap_bn"]].round(6)
+
+widgets.controls("01_forward_view", live, {})
+'''
+
+
+def test_live_controls_in_voila(browser, tmp_path: Path):
+    """stpbook.widgets.controls in a live kernel: Voila renders one control per declared
+    parameter, and typing a value into a slider's readout recomputes the table."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import nbformat
+
+    from stpbook import parameters
+    from stpbook.models import gap
+
+    params = parameters.declared("01_forward_view")
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "stpbook", "display_name": "Python 3 (stpbook)",
+                                 "language": "python"}
+    nb.cells.append(nbformat.v4.new_code_cell(LIVE_NOTEBOOK))
+    nbformat.write(nb, str(tmp_path / "live.ipynb"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    voila = Path(sys.executable).parent / "voila"
+    env = dict(os.environ, STPBOOK_ROOT=str(_book_root()))
+    proc = subprocess.Popen(
+        [str(voila), "live.ipynb", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+         "--Voila.tornado_settings={'disable_check_xsrf': True}"],
+        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.3)
+        with bh.open_page(browser, base, base) as (page, watch):
+            page.wait_for_selector(".widget-slider", timeout=90000)
+            sliders = page.locator(".widget-slider")
+            numeric = [p for p in params.values() if p.minimum is not None]
+            assert sliders.count() == len(numeric)
+            page.wait_for_selector(".jp-OutputArea-output table, .output_area table",
+                                   timeout=60000)
+            name = "demand_growth"
+            index = [p.name for p in numeric].index(name)
+            readout = sliders.nth(index).locator(".widget-readout")
+            readout.click()
+            page.keyboard.press("Control+A")
+            page.keyboard.type("0.05")
+            page.keyboard.press("Enter")
+            want = gap.gap_path(100.0, 2013, int(params["horizon_year"].default), 0.05,
+                                params["funding_growth"].default,
+                                params["efficiency_rate"].default)
+            last = f"{want['remaining_gap_bn'].iloc[-1]:.6f}".rstrip("0")
+            page.wait_for_function(
+                "(t) => Array.from(document.querySelectorAll('table')).some("
+                "el => el.innerText.includes(t))", arg=last, timeout=30000)
+            assert not watch.page_errors, watch.page_errors
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
