@@ -64,3 +64,12 @@ def test_a_build_with_nothing_changed_imports_neither_papermill_nor_altair(built
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == ["0", "False", "False", "False"], out
+
+
+def test_pages_use_the_theme_icon_font_not_its_1_5_mb_script(built):
+    for page in built.html.rglob("*.html"):
+        assert "fontawesome.js" not in page.read_text(encoding="utf-8"), page
+    css = (built.html / "_static" / "styles" / "pydata-sphinx-theme.css").read_text()
+    assert "fa-solid-900.woff2" in css  # the icons still have their font
+    assert (built.html / "_static" / "vendor" / "fontawesome" / "webfonts"
+            / "fa-solid-900.woff2").exists()
