@@ -73,3 +73,24 @@ def test_pages_use_the_theme_icon_font_not_its_1_5_mb_script(built):
     assert "fa-solid-900.woff2" in css  # the icons still have their font
     assert (built.html / "_static" / "vendor" / "fontawesome" / "webfonts"
             / "fa-solid-900.woff2").exists()
+
+
+def test_only_pages_with_charts_load_the_vega_bundle(built):
+    for page in (built.html / "chapters").glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        has_chart = 'class="stp-vega"' in text
+        assert ("vega-bundle.js" in text) == has_chart, page.name
+    assert "vega-bundle.js" in (built.html / "chapters" / "01_forward_view.html").read_text()
+
+
+def test_formulas_are_mathml_and_no_page_loads_mathjax(built):
+    soup = BeautifulSoup((built.html / "chapters" / "04_reconfigurations.html").read_text(),
+                         "html.parser")
+    formulas = soup.select(".math")
+    assert formulas and all(f.find("math") for f in formulas)
+    assert "NPV" in soup.select_one("div.math").get_text()
+    for page in built.html.rglob("*.html"):
+        scripts = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find_all(
+            "script")
+        assert not [s for s in scripts if "mathjax" in (s.get("src") or "").lower()
+                    or "MathJax" in s.get_text()], page

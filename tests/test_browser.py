@@ -46,8 +46,11 @@ def book_html() -> Path:
     return pipeline.make_book(_book_root(), log=lambda _: None).html
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Module scope: Playwright's sync API keeps an event loop running in this thread
+    # until it stops, and other test modules (the handout, the seminar dashboard) start
+    # their own Playwright, which refuses to run inside a running loop.
     bh.require_chromium()
     from playwright.sync_api import sync_playwright
 
@@ -107,9 +110,77 @@ def _check_forward_view(datasets: dict[str, list[dict]], signals: dict[str, floa
     return len(rows)
 
 
+def _check_threshold_count(datasets: dict[str, list[dict]], signals: dict[str, float]) -> int:
+    """Chapter 2's count of footprints above the threshold against
+    stpbook.models.footprints.above_threshold on the data package's populations."""
+    from stpbook import data
+    from stpbook.models import footprints as fp
+
+    counts = [r for rows in datasets.values() for r in rows if "n" in r and "label" in r]
+    if not counts:  # the map: it restyles, it has no count to check
+        return 0
+    population = data.load("footprints")["population_mid2016"]
+    want = fp.above_threshold(population, signals["population_threshold"])["count"]
+    for r in counts:
+        assert r["n"] == want, (f"footprints above {signals['population_threshold']}m: "
+                                f"browser {r['n']}, model {want}")
+    return len(counts)
+
+
+def _check_appraisal(datasets: dict[str, list[dict]], signals: dict[str, float]) -> int:
+    """Chapter 4's cumulative discounted cash flow against
+    stpbook.models.reconfiguration.cumulative_discounted, year by year."""
+    from stpbook.models import reconfiguration as rc
+
+    rows = [r for rows in datasets.values() for r in rows
+            if "cumulative_gbp_m" in r and "year" in r]
+    assert rows, "no dataset of the payback chart carries cumulative_gbp_m"
+    horizon = int(signals["horizon_years"])
+    assert sorted({int(r["year"]) for r in rows}) == list(range(horizon + 1)), (
+        f"years shown do not run 0..{horizon}")
+    for r in rows:
+        want = rc.cumulative_discounted(
+            int(r["year"]), signals["annual_saving_gbp_m"], signals["capital_cost_gbp_m"],
+            int(signals["dual_running_years"]), signals["transition_cost_gbp_m"],
+            signals["discount_rate"])
+        assert math.isclose(r["cumulative_gbp_m"], want, rel_tol=REL_TOL, abs_tol=1e-9), (
+            f"year {r['year']}: browser {r['cumulative_gbp_m']!r}, model {want!r} "
+            f"at {signals}")
+    return len(rows)
+
+
+def _check_survey_reading(datasets: dict[str, list[dict]], signals: dict[str, str]) -> int:
+    """Chapter 5's confidence shares under the chosen reading against
+    stpbook.models.surveys.reading on the data package's reported shares."""
+    from stpbook import data
+    from stpbook.models import surveys
+
+    answers = data.load("surveys")
+    blogged = answers[answers["survey_id"] == "hsj_ccg_barometer_2016_10_as_blogged"]
+    reported = {r: float(v) for r, v in zip(blogged["response"], blogged["share_pct"])}
+    chosen = signals["survey_reading"]
+    want = surveys.reading(chosen, reported)
+    drawn = [rows for rows in datasets.values()
+             if rows and all("share_pct" in r and "reading" in r for r in rows)
+             and {r["reading"] for r in rows} == {chosen}]
+    assert drawn, f"no dataset holds only the chosen reading {chosen!r}"
+    checked = 0
+    for rows in drawn:
+        for r in rows:
+            assert math.isclose(r["share_pct"], want[r["level"]], rel_tol=REL_TOL), (
+                f"{chosen} {r['level']}: browser {r['share_pct']!r}, model {want[r['level']]!r}")
+            checked += 1
+    return checked
+
+
 MODEL_CHECKS: dict[str, dict[str, Callable[[dict, dict], int]]] = {
-    # page stem -> {a signal every checked chart has: checker}
+    # page stem -> {a signal every checked chart has: checker}. Chapter 3's stress test
+    # filters a grid computed by stpbook.models.stress in Python (no formula in the
+    # browser); chapter 6's controls filter a table of events.
     "01_forward_view": {"demand_growth": _check_forward_view},
+    "02_footprints": {"population_threshold": _check_threshold_count},
+    "04_reconfigurations": {"annual_saving_gbp_m": _check_appraisal},
+    "05_critiques": {"survey_reading": _check_survey_reading},
 }
 
 
@@ -168,6 +239,8 @@ def _check_charts(page, watch: bh.Watch, stem: str, where: str,
                 if checker:  # after 20 moves the chart still matches the model
                     counts["model_rows"] += checker(page.evaluate(bh.DATASETS, chart),
                                                     page.evaluate(bh.SIGNALS, [chart, names]))
+    if checks:
+        assert counts["model_rows"] > 0, f"{where}: no chart was checked against its model"
     _assert_clean(watch, where)
     return counts
 
@@ -232,16 +305,15 @@ def test_every_page_opened_from_file(browser, book_html: Path):
 
 
 def _wait_for_math(page) -> None:
-    """Pages with math: MathJax (from _static/mathjax) has typeset every formula."""
+    """Pages with math: every formula is MathML the browser lays out (a box with a
+    height), converted at build time by stpbook.mathml; no MathJax is loaded."""
     if page.locator(".math").count() == 0:
         return
-    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise"
-                           " && document.querySelectorAll('mjx-container').length > 0",
-                           timeout=20000)
-    page.evaluate("() => MathJax.startup.promise")
-    raw = page.evaluate("() => Array.from(document.querySelectorAll('.math'))"
-                        ".filter(el => !el.querySelector('mjx-container')).length")
-    assert raw == 0, f"{raw} formulas were not typeset by MathJax"
+    sizes = page.evaluate("() => Array.from(document.querySelectorAll('.math')).map(el => {"
+                          " const m = el.querySelector('math');"
+                          " return m ? m.getBoundingClientRect().height : -1; })")
+    assert sizes and all(h > 0 for h in sizes), f"formulas not drawn as MathML: {sizes}"
+    assert page.evaluate("() => typeof window.MathJax") == "undefined"
 
 
 def test_download_links_point_into_the_book(book_html: Path):
