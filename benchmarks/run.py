@@ -699,8 +699,11 @@ def report(source: Path, repeats: int, started: dt.datetime, med: dict[str, floa
     lines.append(f"| 10^6 Monte Carlo draws | {fmt(mc6) if mc6 is not None else 'not available'}"
                  f" | < 1 s | {'-' if mc6 is None else ('yes' if mc6 < 1 else '**no**')} |")
     if timings:
-        slider = _find(timings, ("slider", "redraw"))
-        first = _find(timings, ("first",))
+        slider = (f"{timings['median_ms']} ms" if "median_ms" in timings
+                  else _find(timings, ("slider", "redraw")))
+        first = (f"{timings['first_chart_median_ms']} ms median, "
+                 f"{timings['first_chart_max_ms']} ms slowest page"
+                 if timings.get("first_chart_median_ms") else _find(timings, ("first",)))
         lines.append(f"| slider-to-redraw (median of 20) | {slider} | < 50 ms | "
                      f"{_met_ms(slider, 50)} |")
         lines.append(f"| time to first chart | {first} | - | - |")
