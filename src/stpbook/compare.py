@@ -130,7 +130,7 @@ def stress_results(footprint: str, efficiency_delivered: float,
     from . import data
     from .models import stress
 
-    choices = parameters.declared(chapter_path("plans_and_money"))["footprint"].choices
+    choices = parameters.declared("plans_and_money")["footprint"].choices
     gaps = data.load("financial_gaps")
     headline = gaps[gaps["is_headline"].astype(str).str.lower() == "true"]
     usable = headline[headline["stp17cd"].isin([c for c in choices if c != "all"])]
@@ -146,11 +146,6 @@ def stress_results(footprint: str, efficiency_delivered: float,
     return {"Plan's gap (GBP m a year)": gap_gbp_m,
             "Mean gap left after delivery (GBP m a year)": summary["mean"],
             "Draws that close the whole gap (%)": 100 * summary["share_closed"]}
-
-
-def chapter_path(short: str) -> Path:
-    """The notebook of the chapter whose id ends with ``short``."""
-    return parameters.resolve_chapter(short)
 
 
 def _plans_and_money(values: Values) -> dict[str, Any]:
