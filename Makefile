@@ -1,31 +1,36 @@
 # The two commands: `make book` and `make test`. Both create .venv on first use.
+# Every other target is a `stpbook` subcommand (see `.venv/bin/stpbook --help`).
 VENV   := .venv
 PY     := $(VENV)/bin/python
+STP    := $(VENV)/bin/stpbook
 STAMP  := $(VENV)/.installed
 PYTHON ?= python3.11
 
-.PHONY: book test venv lint clean bench seminar handout offline
+.PHONY: book test venv lint clean bench seminar lab handout offline screenshots slides
 
 $(STAMP): requirements.txt pyproject.toml
-	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (Python 3.11)"; exit 1; }
+	@$(PYTHON) -c 'import sys; v = sys.version_info; ok = v[:2] == (3, 11); \
+	  sys.exit(0 if ok else f"need Python 3.11 (found {sys.version.split()[0]}): set PYTHON=...")' \
+	  || { echo "need $(PYTHON) (Python 3.11.x): install it or run make PYTHON=/path/to/python3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
-	# A kernel of the venv's own Python, so papermill never picks another python3 kernel.
-	$(PY) -m ipykernel install --sys-prefix --name stpbook --display-name "Python 3 (stpbook)"
-	$(PY) -m stpbook.kernel
+	$(STP) setup
 	touch $(STAMP)
 
 venv: $(STAMP)
 
 book: $(STAMP)
-	$(VENV)/bin/stpbook book
+	$(STP) book
 
 test: $(STAMP)
+	$(MAKE) lint
 	$(PY) -m pytest
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff check src tests benchmarks curation chapters seminar
+	$(VENV)/bin/ruff format --check src tests benchmarks curation
+	$(VENV)/bin/mypy src
 
 clean:
 	rm -rf _build runs
@@ -35,13 +40,16 @@ clean:
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
 
-# Teaching: a live dashboard on 127.0.0.1 (Ctrl-C stops it), the student handout as PDF,
-# and the offline pack (built book + handout + data) for a seminar room without Wi-Fi.
+# Teaching: the live dashboard and JupyterLab on 127.0.0.1 (Ctrl-C stops them; PORT=...
+# to change the port), the student handout, the offline pack.
 seminar: $(STAMP)
-	$(PY) seminar/serve.py
+	$(STP) seminar
+
+lab: $(STAMP)
+	$(STP) lab
 
 handout: $(STAMP)
-	$(PY) -m stpbook.handout handout
+	$(STP) handout
 
 offline: book handout
-	$(PY) -m stpbook.handout offline
+	$(STP) offline

@@ -41,9 +41,9 @@ def test_every_source_id_resolves_in_references_bib():
     for name in TABLES:
         used |= set(data.load(name)["source_id"])
     assert used - keys == set()
-    for seed in ["seed_kingsfund_where_next_2016", "seed_sha_stp_2017",
-                 "seed_kingsfund_noise_signal_2016", "seed_sha_northeast_betts_2017",
-                 "seed_stps_where_headed_2016"]:
+    for seed in ["alderwick_kingsfund_stps_2016", "sha_kingsfund_launch_2017",
+                 "ham_kingsfund_noise_signal_2016", "sha_northeast_meeting_2017",
+                 "equwell_stps_where_headed_2016"]:
         assert seed in keys
 
 

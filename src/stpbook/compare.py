@@ -1,10 +1,10 @@
 """Compare scenarios: the key results of every chapter under each named scenario.
 
-``stpbook compare A.yaml B.yaml ...`` calls the pure models (``stpbook.models``) with
-each scenario's values, the same functions the chapters call, so no notebook is
-executed and a comparison takes well under a second. Each chapter that has a
-result here contributes rows; a chapter without one (or not written yet) contributes
-only its assumptions. The table goes to ``_build/compare/compare.md`` and ``.csv``.
+``stpbook compare A.yaml B.yaml ...`` calls each chapter's recipe module
+(``stpbook.chapters.<name>``: ``compute`` then ``headline``) with the scenario's values,
+the same functions the chapters call, so no notebook is executed and no chapter result
+is computed a second time here. A chapter without a ``headline`` contributes only its
+assumptions. The table goes to ``_build/compare/compare.md`` and ``.csv``.
 
 Values for a chapter are its declared defaults, overridden by what the scenario sets
 for it (``Scenario.for_chapter``), exactly as the pipeline would execute it.
@@ -12,172 +12,61 @@ for it (``Scenario.for_chapter``), exactly as the pipeline would execute it.
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable
+import importlib
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pandas as pd
 
-from . import parameters, paths
+from . import parameters
 from .errors import ParameterError
+from .layout import Layout, current
+from .scenarios import Scenario, load_scenario
 
 Values = dict[str, dict[str, Any]]  # chapter id -> parameter values
 
 
-def chapter_values(scenario: parameters.Scenario,
-                   chapters: Path | None = None) -> Values:
+def recipe(notebook: Path) -> ModuleType | None:
+    """A chapter's recipe module, or None if it has none."""
+    try:
+        return importlib.import_module(f"stpbook.chapters.{parameters.short_name(notebook)}")
+    except ModuleNotFoundError:
+        return None
+
+
+def chapter_values(scenario: Scenario, layout: Layout) -> Values:
     """Every chapter's parameter values under ``scenario``: defaults, then its own."""
     out: Values = {}
-    for nb in parameters.chapter_notebooks(chapters):
-        values = parameters.defaults(nb)
+    for nb in parameters.chapter_notebooks(layout):
+        values = parameters.defaults(nb, layout)
         values.update(scenario.for_chapter(nb))
         out[nb.stem] = values
     return out
 
 
-def _find(values: Values, short: str) -> dict[str, Any] | None:
-    """The values of the chapter whose id ends with ``short`` (e.g. ``forward_view``)."""
-    for stem, vals in values.items():
-        if stem.split("_", 1)[-1] == short or stem == short:
-            return vals
-    return None
-
-
-def _call(fn: Callable[..., Any], values: dict[str, Any], **fixed: Any) -> Any:
-    """Call ``fn`` with the chapter values whose names match its arguments (the chapters
-    use the models' argument names as parameter names). Raises KeyError if a required
-    argument is missing, so a chapter whose declaration changed is reported, not guessed."""
-    kwargs: dict[str, Any] = {}
-    for name, param in inspect.signature(fn).parameters.items():
-        if name in fixed:
-            kwargs[name] = fixed[name]
-        elif name in values:
-            kwargs[name] = values[name]
-        elif f"{name}_gbp_m" in values:  # chapters name money parameters with their unit
-            kwargs[name] = values[f"{name}_gbp_m"]
-        elif param.default is inspect.Parameter.empty:
-            raise KeyError(name)
-    return fn(**kwargs)
-
-
-# --- results per chapter -------------------------------------------------------------
-
-def fyfv_base() -> tuple[float, int]:
-    """The Forward View's base budget (GBP bn, 2013/14) and base year, from data/."""
-    from . import data
-
-    fyfv = data.load("fyfv_assumptions").set_index("key")["value"]
-    return float(fyfv["base_budget_2013_14_gbp_bn"]), int(fyfv["base_year_start"])
-
-
-def gap_results(demand_growth: float, funding_growth: float, efficiency_rate: float,
-                horizon_year: int) -> dict[str, float]:
-    """Chapter 1's headline results at the horizon year (GBP bn a year, 2013/14 prices):
-    the do-nothing gap, what efficiency closes, what is left for extra funding, and the
-    share of the do-nothing gap left (%)."""
-    from .models import gap
-
-    base_bn, base_year = fyfv_base()
-    years = horizon_year - base_year
-    do_nothing = gap.do_nothing_gap(base_bn, demand_growth, funding_growth, years)
-    closed = gap.closed_by_efficiency(base_bn, demand_growth, efficiency_rate, years)
-    left = gap.remaining_gap(base_bn, demand_growth, funding_growth, efficiency_rate, years)
-    share = 100 * left / do_nothing if do_nothing else float("nan")
-    return {
-        "Gap if nothing changes (GBP bn a year)": do_nothing,
-        "Closed by efficiency (GBP bn a year)": closed,
-        "Left for extra funding (GBP bn a year)": left,
-        "Share of the gap left (%)": share,
-    }
-
-
-def _forward_view(values: Values) -> dict[str, Any]:
-    vals = _find(values, "forward_view")
-    if vals is None:
-        return {}
-    out = _call(gap_results, vals)
-    out.pop("Share of the gap left (%)")  # meaningless once funding grows past demand
-    base_bn, base_year = fyfv_base()
-    from .models import gap
-
-    out["Real funding added (GBP bn a year)"] = gap.funding_bn(
-        base_bn, vals["funding_growth"], vals["horizon_year"] - base_year) - base_bn
-    return {f"Ch. 1, {k}": v for k, v in out.items()}
-
-
-def _reconfigurations(values: Values) -> dict[str, Any]:
-    vals = _find(values, "reconfigurations")
-    if vals is None:
-        return {}
-    from .models import reconfiguration as rc
-
-    try:
-        npv = _call(rc.npv, vals)
-        payback = _call(rc.payback_year, vals)
-    except KeyError:
-        return {}
-    return {"Ch. 4, Net present value of the consolidation (GBP m)": npv,
-            "Ch. 4, Discounted payback": rc.payback_label(payback)}
-
-
-def stress_results(footprint: str, efficiency_delivered: float,
-                   activity_reduction_achieved: float, extra_funding_gbp_m: float,
-                   activity_share: float, draws: int, seed: int) -> dict[str, float]:
-    """Chapter 3's stress test for one plan (or ``"all"`` published plans added up), as
-    the chapter computes it: the mean gap left (GBP m a year) and the share of draws in
-    which the plan closes its whole gap (%)."""
-    from . import data
-    from .models import stress
-
-    choices = parameters.declared("plans_and_money")["footprint"].choices
-    gaps = data.load("financial_gaps")
-    headline = gaps[gaps["is_headline"].astype(str).str.lower() == "true"]
-    usable = headline[headline["stp17cd"].isin([c for c in choices if c != "all"])]
-    if footprint == "all":
-        gap_gbp_m = float(usable["gap_gbp_m"].sum())
-    else:
-        gap_gbp_m = float(usable.set_index("stp17cd").loc[footprint, "gap_gbp_m"])
-    programme = stress.activity_programme(data.load("activity_assumptions"))
-    remaining = stress.simulate(gap_gbp_m, programme, efficiency_delivered,
-                                activity_reduction_achieved, extra_funding_gbp_m,
-                                activity_share, draws, seed)
-    summary = stress.summarise(remaining, gap_gbp_m)
-    return {"Plan's gap (GBP m a year)": gap_gbp_m,
-            "Mean gap left after delivery (GBP m a year)": summary["mean"],
-            "Draws that close the whole gap (%)": 100 * summary["share_closed"]}
-
-
-def _plans_and_money(values: Values) -> dict[str, Any]:
-    vals = _find(values, "plans_and_money")
-    if vals is None:
-        return {}
-    try:
-        result = _call(stress_results, vals)
-    except (KeyError, ImportError):
-        return {}
-    return {f"Ch. 3, {k}": v for k, v in result.items()}
-
-
-RESULTS: tuple[Callable[[Values], dict[str, Any]], ...] = (
-    _forward_view, _plans_and_money, _reconfigurations)
-
-
-def results(values: Values) -> dict[str, Any]:
-    """The key results under one scenario's chapter values, in reading order."""
+def results(values: Values, layout: Layout) -> dict[str, Any]:
+    """The key results under one scenario's chapter values, in reading order, each
+    labelled "Ch. N, what (unit)"."""
     out: dict[str, Any] = {}
-    for fn in RESULTS:
-        out.update(fn(values))
+    for stem, vals in values.items():
+        module = recipe(layout.chapters / f"{stem}.ipynb")
+        if module is None or not hasattr(module, "headline"):
+            continue
+        found = module.headline(module.compute(module.inputs(layout), **vals))
+        number = stem.split("_")[0].lstrip("0") or "0"
+        out.update({f"Ch. {number}, {k}": v for k, v in found.items()})
     return out
 
 
-def assumptions(scenarios: list[parameters.Scenario], values: list[Values]) -> pd.DataFrame:
+def assumptions(scenarios: list[Scenario], values: list[Values],
+                layout: Layout) -> pd.DataFrame:
     """The parameters any of the scenarios changes, one row each (chapter, name)."""
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for scen, vals in zip(scenarios, values):
         for stem, chapter in vals.items():
             for name, (value, _) in parameters.differences(
-                    paths.chapters_dir() / f"{stem}.ipynb", chapter).items():
+                    layout.chapters / f"{stem}.ipynb", chapter, layout).items():
                 rows.setdefault((stem, name), {})[scen.name] = value
     order = {(stem, name): (stem, i) for stem, chapter in values[0].items()
              for i, name in enumerate(chapter)} if values else {}
@@ -190,22 +79,23 @@ def assumptions(scenarios: list[parameters.Scenario], values: list[Values]) -> p
     return pd.DataFrame(table, columns=["item", *[s.name for s in scenarios]])
 
 
-def compare(paths_: list[Path], chapters: Path | None = None) -> tuple[
-        list[parameters.Scenario], pd.DataFrame]:
+def compare(files: list[Path], layout: Layout | None = None) -> tuple[
+        list[Scenario], pd.DataFrame]:
     """Load each scenario and tabulate its assumptions and key results.
 
     Returns the scenarios and one table: a row per changed assumption and per result,
     a column per scenario (named by the scenario's ``name``)."""
-    if not paths_:
+    layout = layout or current()
+    if not files:
         raise ParameterError("compare needs at least one scenario file")
-    scenarios = [parameters.load_scenario(Path(p), chapters) for p in paths_]
+    scenarios = [load_scenario(Path(p), layout) for p in files]
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
         raise ParameterError(f"two scenario files share a name: {names}")
-    values = [chapter_values(s, chapters) for s in scenarios]
-    assumed = assumptions(scenarios, values)
+    values = [chapter_values(s, layout) for s in scenarios]
+    assumed = assumptions(scenarios, values, layout)
     assumed.insert(0, "kind", "assumption")
-    rows = [results(v) for v in values]
+    rows = [results(v, layout) for v in values]
     keys = list(dict.fromkeys(k for r in rows for k in r))
     found = pd.DataFrame([{"kind": "result", "item": k,
                            **{s.name: r.get(k) for s, r in zip(scenarios, rows)}}
@@ -221,7 +111,7 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def markdown(scenarios: list[parameters.Scenario], table: pd.DataFrame) -> str:
+def markdown(scenarios: list[Scenario], table: pd.DataFrame) -> str:
     """The comparison as a Markdown page: the scenarios, then the table."""
     lines = ["# Scenario comparison", ""]
     for s in scenarios:
@@ -242,10 +132,8 @@ def markdown_table(table: pd.DataFrame) -> str:
     return "\n".join([head, rule, *body])
 
 
-def write(scenarios: list[parameters.Scenario], table: pd.DataFrame,
-          out: Path | None = None) -> tuple[Path, Path]:
-    """Write ``compare.md`` and ``compare.csv`` into ``out`` (``_build/compare``)."""
-    out = Path(out or paths.root() / "_build" / "compare")
+def write(scenarios: list[Scenario], table: pd.DataFrame, out: Path) -> tuple[Path, Path]:
+    """Write ``compare.md`` and ``compare.csv`` into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     md, csv = out / "compare.md", out / "compare.csv"
     md.write_text(markdown(scenarios, table), encoding="utf-8")
@@ -253,16 +141,16 @@ def write(scenarios: list[parameters.Scenario], table: pd.DataFrame,
     return md, csv
 
 
-def shipped() -> list[Path]:
+def shipped(layout: Layout | None = None) -> list[Path]:
     """The scenario files shipped in ``scenarios/``, default first."""
-    files = sorted(paths.scenarios_dir().glob("*.yaml"))
+    files = sorted((layout or current()).scenarios.glob("*.yaml"))
     return sorted(files, key=lambda p: (p.stem != "default", p.stem))
 
 
-def book_page(scenarios: list[parameters.Scenario], table: pd.DataFrame) -> str:
+def book_page(scenarios: list[Scenario], table: pd.DataFrame) -> str:
     """The static Markdown of the book's scenario page (``chapters/83_scenarios.md``):
     each scenario's title, description and sources, then the comparison table.
-    Regenerate with ``python -m stpbook.compare``."""
+    Regenerate with ``stpbook scenarios``."""
     lines = [
         "# Scenarios: positions in the debate",
         "",
@@ -295,7 +183,10 @@ def book_page(scenarios: list[parameters.Scenario], table: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-if __name__ == "__main__":
-    found, tab = compare(shipped())
-    (paths.chapters_dir() / "83_scenarios.md").write_text(book_page(found, tab),
-                                                         encoding="utf-8")
+def write_book_page(layout: Layout | None = None) -> Path:
+    """Regenerate ``chapters/83_scenarios.md`` from the shipped scenarios."""
+    layout = layout or current()
+    found, table = compare(shipped(layout), layout)
+    page = layout.chapters / "83_scenarios.md"
+    page.write_text(book_page(found, table), encoding="utf-8")
+    return page

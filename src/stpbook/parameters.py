@@ -3,19 +3,23 @@
 A chapter declares its parameters once, in its notebook's ``parameters`` cell, one
 per line, with a type hint, a default and a trailing comment in a fixed form::
 
-    demand_growth: float = 0.04  # share a year [0, 0.08] step 0.005; IFS counterfactual ~4%
-    map_measure: str = "population"  # {population, population_per_ccg}; what colours the map
-    draws: int = 10000  # draws [1000, 1000000] step 1000; enough for a smooth histogram
+    demand_growth: float = 0.04  # Growth in demand: fraction a year [0, 0.08] step 0.0025; IFS ~4%
+    map_measure: str = "population"  # Map colour: measure {population, area_km2}; what colours the map
+    draws: int = 10000  # Monte Carlo draws: draws [1000, 1000000] step 1000; a smooth histogram
 
-The comment reads: the unit, then ``[min, max]`` (numbers) or ``{a, b, c}`` (strings),
-optionally ``step S``, then ``;`` and the source or rationale. ``declared(chapter)``
-parses it (via ``papermill.inspect_notebook``), ``validate`` checks values against it,
-and scenarios (``scenarios/*.yaml``) are checked against the union of declarations.
+The comment reads: a label for readers and a colon (optional in the grammar, required
+of the book's chapters by the tests), the unit, then ``[min, max]`` (numbers) or
+``{a, b, c}`` (strings), optionally ``step S``, then ``;`` and the source or rationale.
+``declared(chapter)`` parses it (via ``papermill.inspect_notebook``) and ``validate``
+checks values against it. A unit that starts with "fraction" or "share" is shown to
+readers as a percentage (0.025 -> 2.5%); one that starts with "GBP m" or "GBP bn" as
+pounds.
 """
 
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import os
 import re
@@ -24,16 +28,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from . import paths
 from .errors import ParameterError
+from .layout import Layout, current
 
 TYPES = ("float", "int", "str", "bool")
-SCENARIO_KEYS = ("name", "title", "description", "sources", "parameters", "chapters")
 
 _COMMENT = re.compile(
-    r"""^(?P<unit>[^\[{;]*?)\s*
+    r"""^(?:(?P<label>[^:\[{;]+):\s+)?
+        (?P<unit>[^\[{;]*?)\s*
         (?:\[(?P<lo>[^,\]]+),\s*(?P<hi>[^\]]+)\]|\{(?P<choices>[^}]*)\})?\s*
         (?:step\s+(?P<step>[^\s;]+))?\s*
         ;\s*(?P<note>.+)$""",
@@ -54,9 +56,43 @@ class Parameter:
     maximum: float | None = None
     step: float | None = None
     choices: tuple[str, ...] | None = None
+    label: str = ""
+
+    @property
+    def title(self) -> str:
+        """The label a reader sees (the declared one, else the name in words)."""
+        return self.label or self.name.replace("_", " ").capitalize()
+
+    @property
+    def percent(self) -> bool:
+        """True when the value is a fraction shown to readers as a percentage."""
+        return self.unit.startswith(("fraction", "share"))
+
+    @property
+    def reader_unit(self) -> str:
+        """The unit as a reader sees it: "% a year" for "fraction a year"."""
+        if self.percent:  # "fraction a year" -> "% a year", "share of X" -> "% of X"
+            return "%" + re.sub(r"^(fraction|share)", "", self.unit)
+        return self.unit.replace("GBP m", "£m").replace("GBP bn", "£bn")
+
+    def display(self, value: Any) -> str:
+        """``value`` formatted for readers: 0.025 -> "2.5%", 325.0 -> "£325m"."""
+        if self.type == "bool":
+            return "yes" if value else "no"
+        if self.type == "str":
+            return str(value)
+        if self.percent:
+            return f"{100 * float(value):.{_decimals(100 * (self.step or 0.01))}f}%"
+        if self.unit.startswith("GBP m"):
+            return f"£{float(value):,.0f}m"
+        if self.unit.startswith("GBP bn"):
+            return f"£{float(value):,.1f}bn"
+        if self.type == "int":
+            return f"{int(value):d}" if "year" in self.unit else f"{int(value):,d}"
+        return f"{float(value):,.{_decimals(self.step or 0.01)}f}"
 
     def describe_range(self) -> str:
-        """The allowed values as a reader would write them."""
+        """The allowed values as a user would type them."""
         if self.choices:
             return "one of " + ", ".join(self.choices)
         if self.minimum is not None:
@@ -64,26 +100,33 @@ class Parameter:
         return "true or false" if self.type == "bool" else "any"
 
 
-def chapter_notebooks(chapters: Path | None = None) -> list[Path]:
-    """Every chapter notebook, in reading order (file names start with a number)."""
-    folder = chapters or paths.chapters_dir()
-    return sorted(folder.glob("*.ipynb"))
+def _decimals(step: float) -> int:
+    """Decimal places needed to show multiples of ``step`` (0.25 -> 2, 5 -> 0)."""
+    text = f"{step:.6f}".rstrip("0").rstrip(".")
+    return len(text.split(".")[1]) if "." in text else 0
 
 
-def chapter_id(notebook: Path) -> str:
-    """A chapter's id is its notebook's file stem, e.g. ``01_forward_view``."""
-    return notebook.stem
+def chapter_notebooks(layout: Layout | None = None) -> list[Path]:
+    """Every executable page (notebook) in the table of contents, in reading order."""
+    return (layout or current()).notebooks()
 
 
-def resolve_chapter(name: str, chapters: Path | None = None) -> Path:
+def short_name(notebook: Path | str) -> str:
+    """A chapter's short name: its stem without the leading number
+    (``01_forward_view`` -> ``forward_view``); also the name of its recipe module."""
+    stem = Path(notebook).stem
+    head, _, rest = stem.partition("_")
+    return rest if head.isdigit() and rest else stem
+
+
+def resolve_chapter(name: str, layout: Layout | None = None) -> Path:
     """Find a chapter notebook by id (``01_forward_view``), short name
     (``forward_view``) or number (``1``)."""
-    notebooks = chapter_notebooks(chapters)
+    notebooks = chapter_notebooks(layout)
     for nb in notebooks:
-        stem = nb.stem
-        short = stem.split("_", 1)[1] if "_" in stem and stem.split("_")[0].isdigit() else stem
-        number = stem.split("_")[0].lstrip("0") or "0"
-        if name in (stem, short, nb.name) or name.lstrip("0") == number and name.isdigit():
+        number = nb.stem.split("_")[0].lstrip("0") or "0"
+        if name in (nb.stem, short_name(nb), nb.name) or (
+                name.isdigit() and (name.lstrip("0") or "0") == number):
             return nb
     known = ", ".join(nb.stem for nb in notebooks)
     raise ParameterError(f"unknown chapter {name!r}; the chapters are: {known}")
@@ -107,9 +150,9 @@ def parse_declaration(name: str, type_name: str, default: str, help_text: str,
     match = _COMMENT.match((help_text or "").strip())
     if not match:
         raise ParameterError(
-            f"{where}: the trailing comment must read 'unit [min, max] step s; source', "
-            f"'unit {{a, b}}; source' or 'unit; source', got {help_text!r}"
-        )
+            f"{where}: the trailing comment must read 'Label: unit [min, max] step s; "
+            f"source', 'Label: unit {{a, b}}; source' or 'Label: unit; source', got "
+            f"{help_text!r}")
     parts = match.groupdict()
     param = Parameter(
         name=name,
@@ -121,6 +164,7 @@ def parse_declaration(name: str, type_name: str, default: str, help_text: str,
         maximum=float(parts["hi"]) if parts["hi"] else None,
         step=float(parts["step"]) if parts["step"] else None,
         choices=tuple(c.strip() for c in parts["choices"].split(",")) if parts["choices"] else None,
+        label=(parts["label"] or "").strip(),
     )
     if type_name in ("float", "int") and param.minimum is None:
         raise ParameterError(f"{where}: a number needs a range '[min, max]' in its comment")
@@ -130,18 +174,33 @@ def parse_declaration(name: str, type_name: str, default: str, help_text: str,
     return param
 
 
-def _inspect(notebook: Path) -> dict[str, dict[str, Any]]:
-    """``papermill.inspect_notebook`` of ``notebook``, remembered on disk under
-    ``_build/cache/declared/`` by the notebook's content and papermill's version, so that
-    a build with nothing changed never imports papermill (about 2 s)."""
-    import hashlib
+def parameters_source(notebook: Path) -> str:
+    """The source of a notebook's cell tagged ``parameters`` ('' if none)."""
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ParameterError(f"{notebook}: not a readable notebook ({exc})") from None
+    for cell in cells:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = cell.get("source", "")
+            return "".join(source) if isinstance(source, list) else source
+    return ""
+
+
+def _inspect(notebook: Path, layout: Layout) -> dict[str, dict[str, Any]]:
+    """``papermill.inspect_notebook`` of ``notebook``, remembered on disk (in the book's
+    declared cache) under the hash of the parameters cell and papermill's version, so a
+    build with nothing changed never imports papermill (about 2 s)."""
     from importlib import metadata
 
-    content = notebook.read_bytes()
-    key = hashlib.sha256(content + metadata.version("papermill").encode()).hexdigest()
-    remembered = paths.root() / "_build" / "cache" / "declared" / f"{key}.json"
+    source = parameters_source(notebook)
+    key = hashlib.sha256((source + metadata.version("papermill")).encode()).hexdigest()
+    remembered = layout.declared_cache / f"{key}.json"
     if remembered.exists():
-        return json.loads(remembered.read_text(encoding="utf-8"))
+        try:
+            return json.loads(remembered.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError, OSError):
+            pass  # a damaged record is only a cache miss
     import papermill  # imported here: it is slow to import and only a miss needs it
 
     inspected = {name: {k: info[k] for k in ("inferred_type_name", "default", "help")}
@@ -156,9 +215,9 @@ def _inspect(notebook: Path) -> dict[str, dict[str, Any]]:
     return inspected
 
 
-@lru_cache(maxsize=64)
-def _declared_cached(notebook: Path, mtime: float) -> dict[str, Parameter]:
-    inspected = _inspect(notebook)
+@lru_cache(maxsize=128)
+def _declared_cached(notebook: Path, stamp: tuple[int, int], root: Path) -> dict[str, Parameter]:
+    inspected = _inspect(notebook, Layout(root))
     if not inspected:
         raise ParameterError(f"{notebook.name}: no cell tagged 'parameters'")
     return {
@@ -168,11 +227,15 @@ def _declared_cached(notebook: Path, mtime: float) -> dict[str, Parameter]:
     }
 
 
-def declared(chapter: str | Path, chapters: Path | None = None) -> dict[str, Parameter]:
+def declared(chapter: str | Path, layout: Layout | None = None) -> dict[str, Parameter]:
     """The parameters a chapter declares, by name, in the order of its cell."""
+    layout = layout or current()
     notebook = Path(chapter) if str(chapter).endswith(".ipynb") else resolve_chapter(
-        str(chapter), chapters)
-    return _declared_cached(notebook.resolve(), notebook.stat().st_mtime)
+        str(chapter), layout)
+    if not notebook.is_file():
+        raise ParameterError(f"{notebook}: no such notebook")
+    st = notebook.stat()
+    return _declared_cached(notebook.resolve(), (st.st_mtime_ns, st.st_size), layout.root)
 
 
 def _coerce(param: Parameter, value: Any) -> Any:
@@ -184,18 +247,21 @@ def _coerce(param: Parameter, value: Any) -> Any:
         if str(value).lower() in ("false", "no", "0"):
             return False
         raise ValueError
+    if isinstance(value, bool) and param.type in ("int", "float"):
+        raise ValueError
     if param.type == "int":
-        if isinstance(value, bool):
-            raise ValueError
         if isinstance(value, float) and value.is_integer():
             return int(value)
         if isinstance(value, int):
             return value
         return int(str(value))
     if param.type == "float":
-        if isinstance(value, bool):
-            raise ValueError
-        return float(value)
+        if isinstance(value, str | int | float):
+            number = float(value)
+            if number != number or number in (float("inf"), float("-inf")):
+                raise ValueError
+            return number
+        raise ValueError
     if not isinstance(value, str):
         raise ValueError
     return value
@@ -206,15 +272,16 @@ def check_value(param: Parameter, value: Any, where: str = "") -> Any:
     prefix = f"{where}: " if where else ""
     try:
         coerced = _coerce(param, value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
+        shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
         raise ParameterError(
             f"{prefix}parameter {param.name!r} expects a {param.type} ({param.unit}), "
-            f"got {value!r}"
+            f"got {shown}"
         ) from None
     if param.choices and coerced not in param.choices:
         raise ParameterError(
-            f"{prefix}parameter {param.name!r} must be {param.describe_range()}, got {coerced!r}"
-        )
+            f"{prefix}parameter {param.name!r} must be {param.describe_range()}, got "
+            f"{coerced!r}"[:300])
     if param.minimum is not None and not (param.minimum <= coerced <= param.maximum):
         raise ParameterError(
             f"{prefix}parameter {param.name!r} = {coerced!r} is outside its range "
@@ -224,111 +291,31 @@ def check_value(param: Parameter, value: Any, where: str = "") -> Any:
 
 
 def validate(chapter: str | Path, values: dict[str, Any],
-             chapters: Path | None = None) -> dict[str, Any]:
+             layout: Layout | None = None) -> dict[str, Any]:
     """Check ``values`` against a chapter's declaration; return them typed.
 
     Refuses an unknown name (listing the valid ones), a wrong type and a value out of
     range, each with a one-line message naming the parameter."""
-    params = declared(chapter, chapters)
+    params = declared(chapter, layout)
     typed = {}
     for name, value in values.items():
         if name not in params:
             raise ParameterError(
-                f"unknown parameter {name!r} for chapter {Path(str(chapter)).stem}; "
+                f"unknown parameter {str(name)[:60]!r} for chapter {Path(str(chapter)).stem}; "
                 f"valid parameters: {', '.join(params)}"
             )
         typed[name] = check_value(params[name], value)
     return typed
 
 
-def defaults(chapter: str | Path, chapters: Path | None = None) -> dict[str, Any]:
+def defaults(chapter: str | Path, layout: Layout | None = None) -> dict[str, Any]:
     """A chapter's declared default values."""
-    return {name: p.default for name, p in declared(chapter, chapters).items()}
+    return {name: p.default for name, p in declared(chapter, layout).items()}
 
 
-# --- scenarios -------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Scenario:
-    """A named set of assumptions for the whole book (``scenarios/*.yaml``)."""
-
-    name: str
-    title: str
-    description: str
-    sources: tuple[str, ...]
-    parameters: dict
-    chapters: dict
-    path: Path | None = None
-
-    def for_chapter(self, notebook: Path) -> dict[str, Any]:
-        """The values this scenario sets for one chapter, validated: the book-wide
-        ``parameters`` the chapter declares, then its own ``chapters`` entry."""
-        params = declared(notebook)
-        values = {k: v for k, v in self.parameters.items() if k in params}
-        values.update(self.chapters.get(notebook.stem, {}))
-        try:
-            return validate(notebook, values)
-        except ParameterError as exc:
-            raise ParameterError(f"{self.path or self.name}: {exc}") from None
-
-    def fingerprint(self) -> str:
-        """A stable text of the values, for cache keys and banners."""
-        return json.dumps({"parameters": self.parameters, "chapters": self.chapters},
-                          sort_keys=True)
-
-
-def load_scenario(path: Path, chapters: Path | None = None) -> Scenario:
-    """Read and check a scenario file.
-
-    Unknown top-level keys, parameter names no chapter declares, and values of the
-    wrong type or out of range are refused with the file and key named."""
-    path = Path(path)
-    if not path.exists():
-        raise ParameterError(f"scenario file not found: {path}")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(raw, dict):
-        raise ParameterError(f"{path}: expected a mapping with keys {SCENARIO_KEYS}")
-    for key in raw:
-        if key not in SCENARIO_KEYS:
-            raise ParameterError(
-                f"{path}: unknown key {key!r}; allowed keys: {', '.join(SCENARIO_KEYS)}")
-    book_wide = raw.get("parameters") or {}
-    per_chapter = raw.get("chapters") or {}
-    notebooks = chapter_notebooks(chapters)
-    everything: dict[str, Parameter] = {}
-    for nb in notebooks:
-        everything.update(declared(nb))
-    for name, value in book_wide.items():
-        if name not in everything:
-            raise ParameterError(
-                f"{path}: unknown parameter {name!r} under 'parameters'; declared "
-                f"parameters: {', '.join(sorted(everything))}")
-        for nb in notebooks:
-            if name in declared(nb):
-                check_value(declared(nb)[name], value, where=f"{path} ({nb.stem})")
-    for chapter, values in per_chapter.items():
-        nb = resolve_chapter(str(chapter), chapters)
-        try:
-            validate(nb, values or {})
-        except ParameterError as exc:
-            raise ParameterError(f"{path}, chapters.{chapter}: {exc}") from None
-    return Scenario(
-        name=str(raw.get("name") or path.stem),
-        title=str(raw.get("title") or path.stem),
-        description=str(raw.get("description") or ""),
-        sources=tuple(raw.get("sources") or ()),
-        parameters=dict(book_wide),
-        chapters={resolve_chapter(str(c), chapters).stem: dict(v or {})
-                  for c, v in per_chapter.items()},
-        path=path,
-    )
-
-
-def differences(notebook: Path, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+def differences(notebook: Path, values: dict[str, Any],
+                layout: Layout | None = None) -> dict[str, tuple[Any, Any]]:
     """The values that differ from a chapter's defaults: name -> (value, default)."""
-    params = declared(notebook)
+    params = declared(notebook, layout)
     return {k: (v, params[k].default) for k, v in values.items()
             if k in params and v != params[k].default}

@@ -1,16 +1,19 @@
-"""Altair chart builders, one module per chapter, and the offline renderer.
+"""Altair chart builders, one module per chapter (named after it), and the renderers.
 
-Importing this package enables the ``stpbook`` Altair renderer: every chart is drawn by
-Vega-Embed from the book's own ``_static/vega-bundle.js`` (no CDN), with a caption
-that carries its source line and a download link for the data it shows.
+Importing this package chooses the renderer for the running context
+(``stpbook.charts.render``): the book's offline static renderer under the pipeline,
+Altair's own offline widget in a live frontend.
 """
 
-from .render import (  # noqa: F401
+from .render import (
     MODELLED_COLOUR,
     OKABE_ITO,
     PUBLISHED_COLOUR,
+    TEXT_COLOURS,
     describe,
+    dropdown,
     slider,
-    to_html,
-    write_vega_bundle,
 )
+
+__all__ = ["MODELLED_COLOUR", "OKABE_ITO", "PUBLISHED_COLOUR", "TEXT_COLOURS", "describe",
+           "dropdown", "slider"]

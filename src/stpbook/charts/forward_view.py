@@ -23,20 +23,34 @@ _AFTER_EFFICIENCY = "datum.base_bn * pow((1 + demand_growth) * (1 - efficiency_r
 
 def gap_chart(base_bn: float, base_year: int, horizon_year: int,
               declared: dict[str, Parameter], values: dict[str, float],
-              published: pd.DataFrame) -> alt.LayerChart:
+              published: pd.DataFrame, sliders: bool = True) -> alt.LayerChart:
     """The gap opening year by year under the reader's assumptions, beside the
     Forward View's published figures for 2020/21.
 
     ``values`` holds the chapter's demand_growth, funding_growth and efficiency_rate
     (the sliders start there); ``published`` has columns financial_year, value_bn, label.
+    With ``sliders`` False (a live panel redraws the chart instead) the values are fixed.
+    The title states the gap at the horizon and follows the sliders.
     """
     years = pd.DataFrame({
         "years": range(horizon_year - base_year + 1),
         "base_bn": base_bn,
     })
     years["financial_year"] = [financial_year(base_year + t) for t in years["years"]]
-    params = [slider(declared[n], values[n]) for n in
-              ("demand_growth", "funding_growth", "efficiency_rate")]
+    names = ("demand_growth", "funding_growth", "efficiency_rate")
+    params = [slider(declared[n], values[n]) if sliders else alt.param(name=n, value=values[n])
+              for n in names]
+    t = horizon_year - base_year
+    final_gap = (f"{base_bn} * pow(1 + demand_growth, {t}) - "
+                 f"{base_bn} * pow(1 + funding_growth, {t})")
+    final_left = (f"{base_bn} * pow((1 + demand_growth) * (1 - efficiency_rate), {t}) - "
+                  f"{base_bn} * pow(1 + funding_growth, {t})")
+    title = alt.Title(
+        text=alt.ExprRef(expr=f"'By {financial_year(horizon_year)} the gap is £' + "
+                         f"format({final_gap}, '.1f') + 'bn a year if nothing changes; "
+                         f"£' + format({final_left}, '.1f') + 'bn after efficiency'"),
+        subtitle="Lines: this book's model. Black diamonds: the Forward View's published "
+                 "figures for 2020/21.", anchor="start")
     x = alt.X("financial_year:O", title="Financial year")
     lines = (
         alt.Chart(years)
@@ -49,7 +63,7 @@ def gap_chart(base_bn: float, base_year: int, horizon_year: int,
         .mark_line(point=True, strokeWidth=2.5)
         .encode(
             x=x,
-            y=alt.Y("gap_bn:Q", title="Gap (GBP bn a year, 2013/14 prices)"),
+            y=alt.Y("gap_bn:Q", title="Gap (£bn a year, 2013/14 prices)"),
             color=alt.Color("series:N", title=None,
                             scale=alt.Scale(range=[MODELLED_COLOUR, OKABE_ITO[1]]),
                             legend=alt.Legend(orient="top", labelLimit=320)),
@@ -67,11 +81,7 @@ def gap_chart(base_bn: float, base_year: int, horizon_year: int,
     labels = points.mark_text(align="right", dx=-10, dy=-8, color=PUBLISHED_COLOUR).encode(
         text="label:N")
     chart = alt.layer(lines, points, labels).properties(
-        width=560, height=320,
-        title=alt.Title("Without new money or faster efficiency, a gap of about £30bn opens by "
-                        "2020/21", subtitle="Lines: this book's model (move the sliders). "
-                        "Black diamonds: the Forward View's published figures."),
-    )
+        width="container" if sliders else 560, height=320, title=title)
     return describe(
         chart,
         alt_text="Line chart of the NHS England funding gap by financial year from 2013/14, "
@@ -94,11 +104,11 @@ def spending_chart(spending: pd.DataFrame, long_run_growth: float,
             x=alt.X("fiscal_year_start:Q", title="Financial year (start)",
                     axis=alt.Axis(format="d")),
             y=alt.Y("real_gbp_bn_2018_19_prices:Q",
-                    title="Health spending, England (GBP bn, 2018/19 prices)"),
+                    title="Health spending, England (£bn, 2018/19 prices)"),
             tooltip=["financial_year:N", "status:N",
                      alt.Tooltip("real_gbp_bn_2018_19_prices:Q", format=".1f")],
         )
-        .properties(width=560, height=280, title=alt.Title(
+        .properties(width="container", height=280, title=alt.Title(
             f"Real growth averaged about {long_run_growth:.1%} a year over the long run, "
             f"about {decade_growth:.0%} in the 2010s"))
     )

@@ -1,10 +1,14 @@
-"""The offline Altair renderer and shared chart conventions.
+"""How charts are drawn, chosen in one place by context, and shared chart conventions.
 
-Altair's default HTML output loads Vega from a CDN. The book must work offline, so
-charts render as a ``<figure>`` holding a ``<div>`` and a classic inline script that
-calls the global ``vegaEmbed`` from ``_static/vega-bundle.js`` (written once per build
-by ``stpbook.vendor.write_vega_bundle``; classic scripts also load from ``file://``,
-ES modules do not).
+- **Book build** (``stpbook.context.batch()``: the pipeline executes the chapter): the
+  ``stpbook`` renderer writes a ``<figure>`` with a caption (source line, download
+  links) and an inline script that calls the global ``vegaEmbed`` from the book's own
+  ``_static/vega-bundle.js`` (written by ``stpbook.vendor``; classic scripts also load
+  from ``file://``, ES modules do not). Nothing comes from a CDN.
+- **Anywhere else** (JupyterLab, Notebook 7, Voila, VS Code, a plain papermill run):
+  the ``stpbook-live`` renderer draws the chart with Altair's own widget
+  (``JupyterChart``) in offline mode, which ships Vega inside the Python package, with
+  the chart's source line under it.
 """
 
 from __future__ import annotations
@@ -15,12 +19,15 @@ import json
 
 import altair as alt
 
+from ..context import batch
 from ..parameters import Parameter
-from ..vendor import VEGA_BUNDLE, write_vega_bundle  # noqa: F401  (re-exported)
 
-# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies. Text drawn in a
+# colour on white must reach 4.5:1: use ``TEXT_COLOURS`` for labels, not the light hues.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
              "#000000"]
+TEXT_COLOURS = {"#E69F00": "#8A5D00", "#F0E442": "#6B6400", "#56B4E9": "#1F6F9E",
+                "#009E73": "#00704F", "#CC79A7": "#9C4077", "#D55E00": "#B34700"}
 PUBLISHED_COLOUR = "#000000"  # published figures: black points
 MODELLED_COLOUR = "#0072B2"  # the book's own model: blue lines
 
@@ -31,7 +38,7 @@ ACTIONS = "{export: true, source: true, compiled: true, editor: false}"
 
 def describe(chart: alt.TopLevelMixin, *, alt_text: str, source: str,
              data_files: tuple[str, ...] = (), modelled: bool = False) -> alt.TopLevelMixin:
-    """Attach the caption facts the renderer prints under a chart: alt text, the source
+    """Attach the caption facts the renderers print under a chart: alt text, the source
     line, the ``data/`` files it draws on (download links) and whether it is modelled."""
     return chart.properties(usermeta={
         "alt": alt_text, "source": source, "data_files": list(data_files),
@@ -40,29 +47,29 @@ def describe(chart: alt.TopLevelMixin, *, alt_text: str, source: str,
 
 
 def slider(param: Parameter, value: float, name: str | None = None) -> alt.Parameter:
-    """An Altair parameter bound to a range slider, with the range and step declared in
-    the chapter's ``parameters`` cell and starting at the value the chapter ran with."""
+    """An Altair parameter bound to a range slider over the declared range and step,
+    labelled for readers (the declaration's label and unit), starting at ``value``.
+    Percentages are still fractions inside the chart: the label says which unit."""
     step = param.step or (1 if param.type == "int" else (param.maximum - param.minimum) / 100)
+    unit = "fraction; 0.01 = 1%" if param.percent else param.reader_unit
     return alt.param(
         name=name or param.name,
         value=value,
         bind=alt.binding_range(min=param.minimum, max=param.maximum, step=step,
-                               name=f"{param.name} ({param.unit}) "),
+                               name=f"{param.title} ({unit}) "),
     )
 
 
-def control(param: Parameter, value: object, name: str | None = None) -> alt.Parameter:
-    """An Altair parameter bound to the input that suits the declaration: a slider for
-    a number (as ``slider``), a dropdown for a string with choices, a checkbox for a
-    bool. It starts at the value the chapter ran with."""
-    if param.choices:
-        return alt.param(name=name or param.name, value=value,
-                         bind=alt.binding_select(options=list(param.choices),
-                                                 name=f"{param.name} "))
-    if param.type == "bool":
-        return alt.param(name=name or param.name, value=bool(value),
-                         bind=alt.binding_checkbox(name=f"{param.name} "))
-    return slider(param, value, name)
+def dropdown(param: Parameter, value: str, labels: dict[str, str] | None = None,
+             name: str | None = None) -> alt.Parameter:
+    """An Altair parameter bound to a drop-down of the declared choices, shown with
+    ``labels`` (choice -> words) where given."""
+    options = list(param.choices or ())
+    return alt.param(
+        name=name or param.name, value=value,
+        bind=alt.binding_select(options=options,
+                                labels=[(labels or {}).get(o, o) for o in options],
+                                name=f"{param.title} "))
 
 
 def chart_id(spec: dict) -> str:
@@ -71,16 +78,19 @@ def chart_id(spec: dict) -> str:
     return f"stp-chart-{digest[:12]}"
 
 
-def _caption(meta: dict, static_prefix: str) -> str:
+def caption_html(meta: dict, static_prefix: str | None = "../_static/data") -> str:
+    """The caption under a chart: modelled flag, source line and download links (no
+    links when ``static_prefix`` is None, as in a live notebook)."""
     parts = []
     if meta.get("modelled"):
         parts.append('<span class="stp-modelled">Modelled by this book.</span>')
     if meta.get("source"):
         parts.append(f"Source: {html.escape(meta['source'])}")
-    for name in meta.get("data_files", []):
-        href = f"{static_prefix}/{html.escape(name)}"
-        parts.append(f'<a class="stp-download" href="{href}" download>download data (CSV): '
-                     f"{html.escape(name)}</a>")
+    if static_prefix is not None:
+        for name in meta.get("data_files", []):
+            href = f"{static_prefix}/{html.escape(name)}"
+            parts.append(f'<a class="stp-download" href="{href}" download>download data '
+                         f"(CSV): {html.escape(name)}</a>")
     return " ".join(parts)
 
 
@@ -90,7 +100,8 @@ def to_html(chart: alt.TopLevelMixin, static_prefix: str = "../_static/data") ->
 
 
 def spec_to_html(spec: dict, static_prefix: str = "../_static/data") -> str:
-    """A Vega-Lite spec as HTML: a figure, its caption and an inline ``vegaEmbed`` call."""
+    """A Vega-Lite spec as HTML: a figure, its caption and an inline ``vegaEmbed`` call.
+    The actions menu gets an accessible name once drawn."""
     meta = spec.get("usermeta", {})
     element = chart_id(spec)
     alt_text = html.escape(meta.get("alt", "chart"))
@@ -98,7 +109,7 @@ def spec_to_html(spec: dict, static_prefix: str = "../_static/data") -> str:
     return (
         f'<figure class="stp-chart" role="figure" aria-label="{alt_text}">'
         f'<div id="{element}" class="stp-vega"></div>'
-        f'<figcaption class="stp-caption">{_caption(meta, static_prefix)}</figcaption>'
+        f'<figcaption class="stp-caption">{caption_html(meta, static_prefix)}</figcaption>'
         "</figure>\n"
         "<script>(function () {\n"
         f"  var spec = {payload};\n"
@@ -107,6 +118,9 @@ def spec_to_html(spec: dict, static_prefix: str = "../_static/data") -> str:
         "      .then(function (r) { window.stpViews = window.stpViews || {};\n"
         "        window.stpEmbeds = window.stpEmbeds || {};\n"
         f"        window.stpViews['{element}'] = r.view; window.stpEmbeds['{element}'] = r;\n"
+        f"        var menu = document.querySelector('#{element} summary');\n"
+        "        if (menu) { menu.setAttribute('aria-label', 'Chart menu: save the chart or "
+        "view its source'); }\n"
         "        window.stpFirstChartMs = window.stpFirstChartMs || performance.now(); })\n"
         "      .catch(function (e) { console.error(e); });\n"
         "  }\n"
@@ -116,9 +130,31 @@ def spec_to_html(spec: dict, static_prefix: str = "../_static/data") -> str:
     )
 
 
-def _renderer(spec: dict, **_: object) -> dict:
-    return {"text/html": spec_to_html(spec), "application/vnd.vegalite.v5+json": spec}
+def _static_renderer(spec: dict, **_: object) -> dict:
+    return {"text/html": spec_to_html(spec), "text/plain": "<chart>"}
 
 
-alt.renderers.register("stpbook", _renderer)
-alt.renderers.enable("stpbook")
+def _live_renderer(spec: dict, **_: object) -> dict:
+    import ipywidgets as w
+
+    alt.JupyterChart.enable_offline(offline=True)
+    chart = alt.JupyterChart(chart=alt.Chart.from_dict(spec))
+    caption = caption_html(spec.get("usermeta", {}), static_prefix=None)
+    if not caption:
+        return chart._repr_mimebundle_()
+    box = w.VBox([chart, w.HTML(f'<div style="font-size:0.85em;color:#444">{caption}</div>')])
+    return box._repr_mimebundle_()
+
+
+alt.renderers.register("stpbook", _static_renderer)
+alt.renderers.register("stpbook-live", _live_renderer)
+
+
+def choose_renderer() -> str:
+    """Enable the renderer for the running context (see the module docstring)."""
+    name = "stpbook" if batch() else "stpbook-live"
+    alt.renderers.enable(name)
+    return name
+
+
+choose_renderer()

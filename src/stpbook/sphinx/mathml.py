@@ -5,7 +5,7 @@ book's pages need no MathJax: 1.2 MB less on every page with a formula, nothing 
 before the formulas appear, and they work from ``file://`` like the rest of the book.
 The book's formulas are short (its models' equations); ``latex2mathml`` converts them.
 
-Enabled in ``_config.yml`` by ``extensions: [..., stpbook.mathml]`` and
+Enabled in ``_config.yml`` by ``extra_extensions: [stpbook.sphinx.mathml]`` and
 ``html_math_renderer: mathml``.
 """
 

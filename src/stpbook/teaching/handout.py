@@ -1,13 +1,13 @@
 """The printable student handout and the offline pack.
 
-``make handout`` (``python -m stpbook.handout handout``) writes ``_build/handout.html``, a
-print-styled page with the timeline, the key figures with their sources, each chapter's
-take-aways and the discussion questions, and prints it to ``_build/handout.pdf`` with
-headless Chromium (Debian's ``chromium`` driven by Playwright; no LaTeX).
+``stpbook handout`` (``make handout``) writes ``handout.html`` into the teaching folder
+(``Layout.teaching``), a print-styled page with the timeline, the key figures with their
+sources, each chapter's take-aways and the discussion questions, and prints it to
+``handout.pdf`` with headless Chromium (Debian's ``chromium`` driven by Playwright; no
+LaTeX).
 
-``make offline`` (``python -m stpbook.handout offline``) zips the built book
-(``_build/html``, which works from ``file://``), the handout and ``data/`` into
-``_build/stp-book-offline.zip``.
+``stpbook offline`` (``make offline``) zips the built book (``_build/html``, which works
+from ``file://``), the handout and ``data/`` into ``stp-book-offline.zip``.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from __future__ import annotations
 import html
 import json
 import re
-import sys
 import zipfile
 from pathlib import Path
 
-from . import paths
-from .errors import StpBookError
+from .. import bibliography
+from ..errors import BuildError, Refused
+from ..layout import Layout, current
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -45,6 +45,7 @@ KEY_FIGURES = (
      "bma_stp_capital_estimate_gbp_bn", "£{:g}bn"),
 )
 GAP_FOOTPRINTS = ("E54000028", "E54000017")  # North Central London, Birmingham and Solihull
+STORY = "The story"  # the part of the table of contents whose chapters the handout summarises
 
 CSS = """
 @page { size: A4; margin: 16mm 15mm; }
@@ -59,26 +60,19 @@ tr { break-inside: avoid; } td:first-child { white-space: nowrap; } .src { color
 """
 
 
-def _bib_titles() -> dict[str, str]:
-    """references.bib key -> a short 'title (year)' line."""
-    text = (paths.root() / "references.bib").read_text(encoding="utf-8")
-    out = {}
-    for match in re.finditer(r"@\w+\{([^,\s]+),(.*?)\n\}", text, re.DOTALL):
-        body = match.group(2)
-        title = re.search(r"title\s*=\s*[{\"](.+?)[}\"],?\s*\n", body)
-        year = re.search(r"year\s*=\s*[{\"]?(\d{4})", body)
-        out[match.group(1)] = (title.group(1).replace("{", "").replace("}", "") if title
-                               else match.group(1)) + (f" ({year.group(1)})" if year else "")
-    return out
+def _bib_titles(layout: Layout) -> dict[str, str]:
+    """references.bib key -> how the handout credits it (author, outlet, date)."""
+    return {key: bibliography.credit(entry) or entry.get("title", key)
+            for key, entry in bibliography.entries(layout.bibliography).items()}
 
 
 def _cite(text: str) -> str:
     return re.sub(r"\{cite(?::\w+)?\}`([^`]*)`", lambda m: f"[{m.group(1)}]", text)
 
 
-def _glued(stem: str) -> dict[str, str]:
-    """The glued values of an executed chapter (``_build/executed``), as plain text."""
-    executed = paths.root() / "_build" / "executed" / f"{stem}.ipynb"
+def _glued(stem: str, layout: Layout) -> dict[str, str]:
+    """The glued values of an executed chapter of the default book, as plain text."""
+    executed = layout.output() / "executed" / f"{stem}.ipynb"
     if not executed.exists():
         return {}
     values = {}
@@ -130,17 +124,15 @@ def _inline(text: str) -> str:
     return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
 
 
-def chapters() -> list[dict]:
-    """Each chapter's title, take-aways and discussion questions (from the notebooks,
-    with glued numbers filled in from the executed book when it exists)."""
-    from .parameters import chapter_notebooks
-
+def chapters(layout: Layout) -> list[dict]:
+    """Each chapter's title, take-aways and discussion questions (from the notebooks of
+    the book's first part, with glued numbers filled in from the executed book)."""
     out = []
-    for nb in chapter_notebooks():
+    for nb in layout.notebooks(part=STORY):
         cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
         first = "".join(cells[0]["source"]) if cells else nb.stem
         title = first.splitlines()[0].lstrip("# ").strip()
-        glued = _glued(nb.stem)
+        glued = _glued(nb.stem, layout)
         takeaways = _items(_section(cells, "What to take away"))
         questions = _items(_section(cells, "Questions for discussion"))
         out.append({"title": title,
@@ -149,22 +141,22 @@ def chapters() -> list[dict]:
     return out
 
 
-def key_figures() -> list[tuple[str, str, str]]:
-    """(what, value, source title) for the handout's table of key figures."""
-    from . import data
+def key_figures(layout: Layout) -> list[tuple[str, str, str]]:
+    """(what, value, source) for the handout's table of key figures."""
+    from .. import data
 
-    titles = _bib_titles()
+    titles = _bib_titles(layout)
     rows = []
     tables = {}
     for label, resource, key, fmt in KEY_FIGURES:
         if resource not in tables:
-            tables[resource] = data.load(resource).set_index("key")
+            tables[resource] = data.load(resource, layout=layout).set_index("key")
         row = tables[resource].loc[key]
         rows.append((label, fmt.format(float(row["value"])),
                      titles.get(row["source_id"], row["source_id"])))
-    gaps = data.load("financial_gaps")
+    gaps = data.load("financial_gaps", layout=layout)
     gaps = gaps[gaps["is_headline"].astype(str).str.lower() == "true"]
-    names = data.load("footprints").set_index("stp17cd")["stp17nm"]
+    names = data.load("footprints", layout=layout).set_index("stp17cd")["stp17nm"]
     for code in GAP_FOOTPRINTS:
         row = gaps[gaps["stp17cd"] == code].iloc[0]
         rows.append((f"{names[code]}: plan's gap by 2020/21", f"£{row['gap_gbp_m']:g}m a year",
@@ -172,11 +164,11 @@ def key_figures() -> list[tuple[str, str, str]]:
     return rows
 
 
-def page() -> str:
+def page(layout: Layout) -> str:
     """The handout as one self-contained, print-styled HTML page."""
-    from . import data
+    from .. import data
 
-    timeline = data.load("timeline")
+    timeline = data.load("timeline", layout=layout)
     parts = [(f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
              f"<title>The STP book: student handout</title><style>{CSS}</style></head><body>"),
              "<h1>The STP book: student handout</h1>",
@@ -193,18 +185,18 @@ def page() -> str:
         parts.append(f"<tr><td>{date}</td><td>{html.escape(str(row['event']))}</td></tr>")
     parts.append("</table><h2>Key figures</h2><table><tr><th>what</th><th>figure</th>"
                  "<th>source</th></tr>")
-    for what, value, source in key_figures():
+    for what, value, source in key_figures(layout):
         parts.append(f"<tr><td>{html.escape(what)}</td><td><b>{html.escape(value)}</b></td>"
                      f"<td class='src'>{html.escape(source)}</td></tr>")
     parts.append("</table><h2>What each chapter teaches</h2>")
     questions: list[str] = []
-    for chap in chapters():
+    for chap in chapters(layout):
         parts.append(f"<h3>{html.escape(chap['title'])}</h3><ul>")
         parts += [f"<li>{_inline(t)}</li>" for t in chap["takeaways"]] or [
             "<li>(see the chapter)</li>"]
         parts.append("</ul>")
         questions += [f"{chap['title'].split('.')[0]}. {q}" for q in chap["questions"]]
-    exercises = paths.chapters_dir() / "81_exercises.md"
+    exercises = layout.chapters / "81_exercises.md"
     if exercises.exists():
         text = exercises.read_text(encoding="utf-8")
         tail = text.split("## Discussion questions across the book", 1)
@@ -222,65 +214,100 @@ def print_pdf(html_path: Path, pdf_path: Path) -> Path:
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
-        raise StpBookError(f"{CHROMIUM} not found: apt-get install -y chromium")
+        raise Refused(f"{CHROMIUM} not found: install Debian's chromium "
+                      "(apt-get install -y chromium)")
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             tab = browser.new_page()
             tab.goto(html_path.resolve().as_uri())
             tab.pdf(path=str(pdf_path), format="A4", print_background=True,
-                    prefer_css_page_size=True)
+                    prefer_css_page_size=True, tagged=False, outline=False)
         finally:
             browser.close()
+    fix_pdf_dates(pdf_path)
     return pdf_path
 
 
-def handout(out: Path | None = None) -> Path:
-    """Write ``handout.html`` and ``handout.pdf`` into ``out`` (``_build``)."""
-    out = Path(out or paths.root() / "_build")
+def source_date() -> int:
+    """The build's fixed timestamp: ``SOURCE_DATE_EPOCH`` if set, else the last commit's
+    date, else 2026-01-01, so the same inputs give the same bytes."""
+    import os
+    import subprocess
+
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        return int(os.environ["SOURCE_DATE_EPOCH"])
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%ct"], capture_output=True,
+                             text=True, check=True, cwd=Path(__file__).parent).stdout.strip()
+        return int(out)
+    except (OSError, subprocess.CalledProcessError, ValueError):
+        return 1767225600
+
+
+_PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:[0-9+\-Z']+\)")
+
+
+def fix_pdf_dates(pdf: Path) -> None:
+    """Replace Chromium's creation and modification dates with ``source_date()`` (the
+    strings have the same length, so the PDF's cross-reference offsets stay valid)."""
+    import time
+
+    stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime(source_date()))
+    data = pdf.read_bytes()
+
+    def one(match: re.Match) -> bytes:
+        old = match.group(0)
+        new = b"/" + match.group(1) + b" (D:" + stamp.encode() + b"+00'00')"
+        return new.ljust(len(old)) if len(new) <= len(old) else old
+
+    pdf.write_bytes(_PDF_DATE.sub(one, data))
+
+
+def handout(layout: Layout | None = None) -> Path:
+    """Write ``handout.html`` and ``handout.pdf`` into the teaching folder."""
+    layout = layout or current()
+    out = layout.teaching
     out.mkdir(parents=True, exist_ok=True)
     html_path = out / "handout.html"
-    html_path.write_text(page(), encoding="utf-8")
+    html_path.write_text(page(layout), encoding="utf-8")
     return print_pdf(html_path, out / "handout.pdf")
 
 
-def offline(build: Path | None = None) -> Path:
-    """Zip the built book, the handout and the data into ``stp-book-offline.zip``."""
-    build = Path(build or paths.root() / "_build")
-    book = build / "html"
+def offline(layout: Layout | None = None) -> Path:
+    """Zip the built book, the handout and the data into ``stp-book-offline.zip`` in
+    the teaching folder. Entries carry ``source_date()``, so the same inputs give the
+    same bytes."""
+    import time
+
+    layout = layout or current()
+    book = layout.html()
     if not (book / "index.html").exists():
-        raise StpBookError(f"{book} has no index.html: build the book first (make book)")
-    pdf = build / "handout.pdf"
+        raise BuildError(f"{book} has no index.html: build the book first (make book)")
+    pdf = layout.teaching / "handout.pdf"
     if not pdf.exists():
-        handout(build)
-    target = build / "stp-book-offline.zip"
+        handout(layout)
+    target = layout.teaching / "stp-book-offline.zip"
     partial = target.with_suffix(".zip.partial")
-    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("stp-book/README.txt",
-                    "The STP book, offline. Open book/index.html in a browser (it works from "
-                    "the file, sliders included). handout.pdf is the student handout; data/ "
-                    "holds the book's data as CSV with datapackage.json.\n")
+    stamp = time.gmtime(max(source_date(), 315532800))[:6]  # zip dates start in 1980
+
+    def add(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
+        info = zipfile.ZipInfo(name, date_time=stamp)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        zf.writestr(info, data)
+
+    with zipfile.ZipFile(partial, "w") as zf:
+        add(zf, "stp-book/README.txt",
+            b"The STP book, offline. Open book/index.html in a browser (it works from the "
+            b"file, sliders included). handout.pdf is the student handout; data/ holds the "
+            b"book's data as CSV with datapackage.json.\n")
         for path in sorted(book.rglob("*")):
             if path.is_file():
-                zf.write(path, f"stp-book/book/{path.relative_to(book)}")
-        zf.write(pdf, "stp-book/handout.pdf")
-        for path in sorted(paths.data_dir().rglob("*")):
+                add(zf, f"stp-book/book/{path.relative_to(book)}", path.read_bytes())
+        add(zf, "stp-book/handout.pdf", pdf.read_bytes())
+        for path in sorted(layout.data.rglob("*")):
             if path.is_file():
-                zf.write(path, f"stp-book/data/{path.relative_to(paths.data_dir())}")
+                add(zf, f"stp-book/data/{path.relative_to(layout.data)}", path.read_bytes())
     partial.replace(target)
     return target
-
-
-def main(argv: list[str] | None = None) -> int:
-    what = (argv if argv is not None else sys.argv[1:]) or ["handout"]
-    try:
-        made = offline() if what[0] == "offline" else handout()
-    except StpBookError as exc:
-        print(f"stpbook: {exc}", file=sys.stderr)
-        return 1
-    print(f"wrote {made}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,161 @@
+"""Tables for people: what a reader sees instead of a raw DataFrame.
+
+:func:`table` turns a DataFrame into a small HTML table with a caption, human column
+headings (with units), no index column, numbers right-aligned with thousands
+separators, and long text wrapped rather than cut. The same object shows in the static
+book, in JupyterLab and in Voila; its HTML is deterministic (same input, same bytes).
+:func:`assumptions` is the "Assumptions" box each chapter shows in place of its
+``parameters`` cell.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .parameters import Parameter, short_name
+
+Format = str | Callable[[Any], str]
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _cell(value: Any, fmt: Format | None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    if callable(fmt):
+        return fmt(value)
+    if fmt is not None:
+        return format(value, fmt)
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%-d %B %Y")
+    if _is_number(value):
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return str(value)
+
+
+@dataclass
+class Table:
+    """A table ready for readers; ``_repr_html_`` draws it."""
+
+    frame: pd.DataFrame
+    caption: str
+    formats: Mapping[str, Format] = field(default_factory=dict)
+    numeric: tuple[str, ...] = ()
+    note: str = ""
+
+    def html(self) -> str:
+        cols = list(self.frame.columns)
+        head = "".join(f'<th scope="col" class="{self._align(c)}">{html.escape(str(c))}</th>'
+                       for c in cols)
+        rows = []
+        for record in self.frame.itertuples(index=False, name=None):
+            cells = "".join(
+                f'<td class="{self._align(c)}">'
+                f"{html.escape(_cell(v, self.formats.get(c)))}</td>"
+                for c, v in zip(cols, record, strict=True))
+            rows.append(f"<tr>{cells}</tr>")
+        note = f'<p class="stp-table-note">{html.escape(self.note)}</p>' if self.note else ""
+        return ('<div class="stp-table-wrap"><table class="stp-table">'
+                f"<caption>{html.escape(self.caption)}</caption>"
+                f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+                f"{note}</div>")
+
+    def _align(self, column: str) -> str:
+        return "stp-num" if column in self.numeric else "stp-text"
+
+    def _repr_html_(self) -> str:
+        return self.html()
+
+    def __repr__(self) -> str:
+        return f"{self.caption}\n{self.frame.to_string(index=False)}"
+
+
+def table(frame: pd.DataFrame, caption: str, columns: Mapping[str, str] | None = None,
+          formats: Mapping[str, Format] | None = None, note: str = "") -> Table:
+    """A reader's table of ``frame``: ``columns`` maps the columns to show (in order) to
+    their headings, units included; ``formats`` maps a column to a format spec
+    (``",.0f"``) or a function. Numeric columns are right-aligned."""
+    columns = dict(columns) if columns else {c: str(c) for c in frame.columns}
+    shown = frame.reset_index(drop=True)[list(columns)].rename(columns=columns)
+    fmts = {columns[c]: f for c, f in (formats or {}).items() if c in columns}
+    numeric = tuple(columns[c] for c in columns if pd.api.types.is_numeric_dtype(frame[c])
+                    and not pd.api.types.is_bool_dtype(frame[c]))
+    return Table(shown, caption, fmts, numeric, note)
+
+
+def _range(param: Parameter) -> str:
+    if param.choices:
+        return ", ".join(param.choices)
+    if param.type == "bool":
+        return "yes or no"
+    return f"{param.display(param.minimum)} to {param.display(param.maximum)}"
+
+
+def _example(param: Parameter, value: Any) -> str:
+    """A different valid value, for the rerun example."""
+    if param.choices:
+        return next((c for c in param.choices if c != value), value)
+    if param.type == "bool":
+        return str(not value).lower()
+    step = param.step or 1
+    other = value + step if value + step <= param.maximum else value - step
+    return f"{other:g}" if param.type == "float" else str(int(other))
+
+
+class Assumptions:
+    """The "Assumptions" box: each parameter in words, its value, what it may be and
+    why, and how to change it (sliders, ``stpbook run``, plain ``papermill``)."""
+
+    def __init__(self, notebook: str, params: Mapping[str, Parameter],
+                 values: Mapping[str, Any]):
+        self.notebook, self.params, self.values = notebook, params, values
+
+    def _repr_html_(self) -> str:
+        rows = []
+        for name, p in self.params.items():
+            value = self.values.get(name, p.default)
+            rows.append(
+                f"<tr><th scope=\"row\">{html.escape(p.title)}</th>"
+                f'<td class="stp-num">{html.escape(p.display(value))}</td>'
+                f"<td>{html.escape(_range(p))}</td><td>{html.escape(p.note)}</td>"
+                f"<td><code>{html.escape(name)}</code></td></tr>")
+        first = next(iter(self.params.items()), None)
+        command = ""
+        if first:
+            name, p = first
+            example = _example(p, self.values.get(name, p.default))
+            short = short_name(self.notebook)
+            command = (
+                "<p>To change them, move the controls under the charts, or rerun the "
+                "chapter with your own values:</p>"
+                f"<pre>stpbook run {html.escape(short)} -p {html.escape(name)} "
+                f"{html.escape(str(example))}\n"
+                f"papermill chapters/{html.escape(self.notebook)}.ipynb out.ipynb "
+                f"-p {html.escape(name)} {html.escape(str(example))}</pre>")
+        return (
+            '<div class="admonition stp-assumptions"><p class="admonition-title">'
+            "The assumptions behind this chapter</p>"
+            '<div class="stp-table-wrap"><table class="stp-table"><caption>The values this '
+            "page was built with</caption><thead><tr><th scope=\"col\">Assumption</th>"
+            '<th scope="col" class="stp-num">Value</th><th scope="col">Allowed</th>'
+            '<th scope="col">Why this value</th><th scope="col">Name in code</th></tr>'
+            f"</thead><tbody>{''.join(rows)}</tbody></table></div>{command}</div>")
+
+    def __repr__(self) -> str:
+        return "Assumptions: " + ", ".join(
+            f"{p.title} = {p.display(self.values.get(n, p.default))}"
+            for n, p in self.params.items())
+
+
+def assumptions(notebook: str, params: Mapping[str, Parameter],
+                values: Mapping[str, Any]) -> Assumptions:
+    """The Assumptions box for a chapter (``notebook`` is its stem)."""
+    return Assumptions(notebook, params, values)

@@ -1,0 +1,1 @@
+"""Teaching documents built from the book: the student handout and the offline pack."""
