@@ -53,3 +53,7 @@ handout: $(STAMP)
 
 offline: book handout
 	$(STP) offline
+
+# Every page of the built book at 1280 px and 375 px -> _build/screenshots/ (look at them).
+screenshots: book
+	$(STP) screenshots

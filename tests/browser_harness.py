@@ -8,22 +8,16 @@ Never ``playwright install``: the browser is the system's ``/usr/bin/chromium``.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-CHROMIUM = Path(os.environ.get("STPBOOK_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
+from stpbook.browser import CHROMIUM, CHROMIUM_ARGS, pages, serve  # noqa: F401
+
 LOCAL_SCHEMES = ("file", "data", "blob", "about")
 
 
@@ -33,46 +27,13 @@ def on_ci() -> bool:
 
 def require_chromium() -> None:
     """Skip (locally) or fail (under CI) when the browser or Playwright is missing."""
-    problem = None
-    if not CHROMIUM.exists():
-        problem = (f"{CHROMIUM} is missing: install Debian's Chromium with "
-                   "`apt-get install -y chromium` (never `playwright install`)")
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            problem = "Playwright for Python is not installed (pip install -r requirements.txt)"
+    from stpbook.browser import missing
+
+    problem = missing()
     if problem:
         if on_ci():
             pytest.fail(f"browser tests cannot run under CI: {problem}")
         pytest.skip(problem)
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:  # keep pytest's output clean
-        pass
-
-
-@contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """Serve ``folder`` on 127.0.0.1 at a free port; yields the base URL (with '/')."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
-def pages(html: Path) -> list[Path]:
-    """Every HTML page of the built book (not Sphinx's _static, _sources, ...)."""
-    return sorted(p for p in html.rglob("*.html")
-                  if not any(part.startswith((".", "_")) for part in p.relative_to(html).parts))
 
 
 @dataclass

@@ -79,3 +79,28 @@ def test_horizon_before_base_is_refused():
 
 def test_financial_year_label():
     assert gap.financial_year(2016) == "2016/17" and gap.financial_year(1999) == "1999/00"
+
+
+def test_ifs_window_on_nhs_englands_budget_gives_about_26bn(fyfv):
+    # The Conversation (2016): the IFS's comparison ran from 2014/15 to 2020/21, six
+    # years, freeze against 4% a year. On NHS England's 2014/15 budget that is ~£25.8bn,
+    # not £30bn: the book's seven-year window from 2013/14 is NHS England's (Call to Action).
+    v = fyfv["value"]
+    budget = data.load("nhse_budget").set_index("fiscal_year_start")["cash_gbp_bn"]
+    years = int(v["horizon_year_start"] - v["ifs_base_year_start"])
+    assert years == 6
+    modelled = gap.do_nothing_gap(float(budget[int(v["ifs_base_year_start"])]),
+                                  v["demand_growth"], 0.0, years)
+    assert modelled == pytest.approx(25.8, abs=0.05)
+
+
+def test_average_growth_inverts_compounding():
+    assert gap.average_growth(100, gap.need_bn(100, 0.037, 9), 9) == pytest.approx(0.037)
+    assert gap.average_growth(50, 50, 4) == 0
+    assert gap.average_growth(100, 90, 2) < 0
+
+
+@pytest.mark.parametrize("args", [(0, 10, 3), (10, -1, 3), (10, 20, 0)])
+def test_average_growth_refuses_bad_input(args):
+    with pytest.raises(ParameterError):
+        gap.average_growth(*args)

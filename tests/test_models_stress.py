@@ -81,15 +81,31 @@ def test_mean_matches_the_analytic_mean(programme):
         stress.expected_remaining_gap(500, 0.8, 0.3, 0, d.alpha.mean()), rel=0.01)
 
 
-def test_grid_equals_direct_runs(programme):
+def test_per_pound_scales_to_every_plan(programme):
+    # R = G * Z - F: the quantiles, mean and share closed of any plan follow from Z.
     d = stress.draw(programme, 0.3, 3000, seed=5)
-    summary, hist = stress.grid(d, 641, np.array([0.0, 0.5, 1.0]), 0.4, 25,
-                                np.linspace(-400, 800, 25))
+    summary = stress.per_pound_summary(d, np.array([0.0, 0.5, 1.0]), 0.4)
     direct = stress.simulate(641, programme, 0.5, 0.4, 25, 0.3, 3000, 5)
     row = summary.set_index("efficiency_delivered").loc[0.5]
-    assert row["q50"] == pytest.approx(np.median(direct))
-    assert row["mean"] == pytest.approx(direct.mean())
-    assert hist.groupby("efficiency_delivered")["share"].sum().tolist() == pytest.approx([1] * 3)
+    assert 641 * row["q50"] - 25 == pytest.approx(np.median(direct))
+    assert 641 * row["q05"] - 25 == pytest.approx(np.quantile(direct, 0.05))
+    assert 641 * row["mean"] - 25 == pytest.approx(direct.mean())
+
+
+def test_closed_shares_match_direct_runs(programme):
+    d = stress.draw(programme, 0.3, 4000, seed=9)
+    gaps, effs, funds = np.array([229.0, 876.0]), np.array([0.5, 1.0]), np.array([0, 100, 300])
+    shares = stress.closed_shares(d, effs, 0.25, gaps, funds)
+    assert shares.shape == (2, 2, 3)
+    for i, g in enumerate(gaps):
+        for j, e in enumerate(effs):
+            for k, f in enumerate(funds):
+                r = stress.remaining_gap(d, g, e, 0.25, f)
+                assert shares[i, j, k] == pytest.approx((r <= 0).mean(), abs=1 / 4000)
+    # more money never closes fewer plans
+    assert (np.diff(shares, axis=2) >= 0).all()
+    with pytest.raises(ParameterError):
+        stress.closed_shares(d, effs, 0.25, np.array([0.0]), funds)
 
 
 def test_a_million_draws_take_under_a_second(programme):

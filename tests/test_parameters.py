@@ -6,12 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from stpbook import parameters
+from stpbook import parameters, scenarios
 from stpbook.errors import ParameterError
+from stpbook.layout import Layout
 
 from conftest import FIXTURES, ROOT
 
 MINI = FIXTURES / "minibook" / "chapters"
+MINIBOOK = Layout(FIXTURES / "minibook")
 
 
 def test_declaration_parses_type_range_step_and_note():
@@ -21,10 +23,11 @@ def test_declaration_parses_type_range_step_and_note():
     assert p.unit.startswith("fraction a year") and "2-3%" in p.note
 
 
-def test_every_chapter_parameter_has_unit_range_and_source():
+def test_every_chapter_parameter_has_label_unit_range_and_source():
     for nb in parameters.chapter_notebooks():
         for p in parameters.declared(nb).values():
             assert p.note, f"{nb.stem}.{p.name} has no source or rationale"
+            assert p.label, f"{nb.stem}.{p.name} has no reader label ('Label: unit ...')"
             if p.type in ("int", "float"):
                 assert p.minimum is not None and p.minimum <= p.default <= p.maximum
 
@@ -69,24 +72,40 @@ def test_scenario_unknown_key_is_refused_naming_file_and_key(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: bad\ntitel: typo\nparameters: {}\n")
     with pytest.raises(ParameterError, match=r"bad.yaml: unknown key 'titel'"):
-        parameters.load_scenario(bad)
+        scenarios.load_scenario(bad)
 
 
 def test_scenario_unknown_parameter_and_range_are_refused(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: bad\nparameters:\n  efficiency_rat: 0.01\n")
     with pytest.raises(ParameterError, match="unknown parameter 'efficiency_rat'"):
-        parameters.load_scenario(bad)
+        scenarios.load_scenario(bad)
     bad.write_text("name: bad\nparameters:\n  efficiency_rate: 0.9\n")
     with pytest.raises(ParameterError, match="outside its range"):
-        parameters.load_scenario(bad)
+        scenarios.load_scenario(bad)
 
 
 def test_scenario_values_apply_to_chapters_that_declare_them():
-    scenario = parameters.load_scenario(FIXTURES / "minibook" / "scenarios" / "doubled.yaml", MINI)
+    scenario = scenarios.load_scenario(FIXTURES / "minibook" / "scenarios" / "doubled.yaml",
+                                       MINIBOOK)
     assert scenario.for_chapter(MINI / "01_alpha.ipynb") == {"scale": 2.0}
 
 
 def test_every_scenario_in_the_repository_loads():
     for path in sorted((ROOT / "scenarios").glob("*.yaml")):
-        parameters.load_scenario(path)
+        scenarios.load_scenario(path)
+
+
+@pytest.mark.parametrize("unit, value, shown, reader_unit", [
+    ("fraction a year", 0.025, "2.50%", "% a year"),
+    ("share of planned efficiency", 0.5, "50%", "% of planned efficiency"),
+    ("GBP m a year", 325.0, "£325m", "£m a year"),
+    ("years", 3, "3", "years"),
+])
+def test_values_are_shown_to_readers_in_their_units(unit, value, shown, reader_unit):
+    step = 0.0025 if unit.startswith("fraction") else (0.05 if unit.startswith("share")
+                                                       else 1.0)
+    p = parameters.Parameter("x", "int" if unit == "years" else "float", value, unit, "why",
+                             0, 1000, step, label="A label")
+    assert p.display(value) == shown and p.reader_unit == reader_unit
+    assert p.title == "A label"

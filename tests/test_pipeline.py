@@ -1,8 +1,9 @@
-"""The pipeline on the fixture mini-book: cache keys, the staged build, failures."""
+"""The pipeline on the fixture mini-book: cache keys, the staged build, failures, layout."""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import nbformat
@@ -11,6 +12,8 @@ from bs4 import BeautifulSoup
 
 from stpbook import pipeline
 from stpbook.errors import ExecutionError
+from stpbook.layout import Layout
+from stpbook.pipeline import cache
 
 pytestmark = pytest.mark.slow
 
@@ -33,8 +36,8 @@ def test_minibook_builds_caches_and_rebuilds_only_what_changed(minibook: Path):
     assert "total = 6.0" in page.get_text()
     assert (first.html / "_static" / "vega-bundle.js").exists()
     assert (first.html / "_static" / "data" / "alpha.csv").exists()
-    cached = next((minibook / "_build" / "cache" / "01_alpha").glob("*.json"))
-    record = json.loads(cached.read_text())
+    record = json.loads(next((minibook / "_build" / "cache" / "01_alpha").glob("*.json"))
+                        .read_text())
     assert record["reads"] == ["data/alpha.csv"]
 
     second = pipeline.make_book(minibook, log=logs.append)
@@ -45,6 +48,42 @@ def test_minibook_builds_caches_and_rebuilds_only_what_changed(minibook: Path):
     third = pipeline.make_book(minibook, log=logs.append)
     assert _statuses(third) == {"01_alpha": "executed", "02_beta": "cached"}
     assert "total = 10.0" in (third.html / "chapters" / "01_alpha.html").read_text()
+
+
+def test_a_second_book_reads_its_own_data_without_any_variable(minibook: Path):
+    # The mini-book's chapters read data/alpha.csv, which the real book does not have:
+    # the build only succeeds if each kernel is told which book it belongs to.
+    assert "STPBOOK_ROOT" not in os.environ
+    summary = pipeline.make_book(Layout(minibook), log=lambda _: None)
+    assert "total = 6.0" in (summary.html / "chapters" / "01_alpha.html").read_text()
+    assert "STPBOOK_ROOT" not in os.environ  # restored after the run
+
+
+def test_editing_code_a_chapter_cannot_import_executes_nothing(minibook: Path,
+                                                              package_copy: Path):
+    pipeline.make_book(minibook, log=lambda _: None)
+    for outside in ("cli.py", "compare.py", "servers.py", "pipeline/site.py",
+                    "teaching/handout.py"):
+        path = package_copy / outside
+        path.write_text(path.read_text() + "\n# an edit outside what a chapter imports\n")
+    again = pipeline.make_book(minibook, log=lambda _: None)
+    assert set(_statuses(again).values()) == {"cached"}
+    shared = package_copy / "models" / "gap.py"
+    shared.write_text(shared.read_text() + "\n# an edit a chapter can import\n")
+    third = pipeline.make_book(minibook, log=lambda _: None)
+    assert set(_statuses(third).values()) == {"executed"}
+
+
+def test_a_recipe_module_keys_only_its_own_chapter(package_copy: Path, tmp_path: Path):
+    layout = Layout(tmp_path)
+    (tmp_path / "requirements.txt").write_text("x==1\n")
+    forward = Path("chapters/01_forward_view.ipynb")
+    footprints = Path("chapters/02_footprints.ipynb")
+    before = {nb: cache.code_digest(nb, layout) for nb in (forward, footprints)}
+    recipe = package_copy / "chapters" / "forward_view.py"
+    recipe.write_text(recipe.read_text() + "\n# edited\n")
+    after = {nb: cache.code_digest(nb, layout) for nb in (forward, footprints)}
+    assert after[forward] != before[forward] and after[footprints] == before[footprints]
 
 
 def test_a_failing_cell_names_chapter_and_cell_and_keeps_old_html(minibook: Path):
@@ -78,6 +117,34 @@ def test_variant_book_shows_its_assumptions(minibook: Path):
     assert summary.html == minibook / "_build" / "scenarios" / "doubled" / "html"
     page = (summary.html / "chapters" / "01_alpha.html").read_text()
     assert "Variant book: Everything doubled" in page and "total = 12.0" in page
-    assert "scale" in BeautifulSoup(page, "html.parser").select_one(".admonition").get_text()
+    assert "Scale" in BeautifulSoup(page, "html.parser").select_one(".admonition").get_text()
     intro = (summary.html / "chapters" / "00_intro.html").read_text()
     assert "Variant book: Everything doubled" in intro
+
+
+def test_inline_values_are_fixed_in_the_book_and_live_in_the_notebook(minibook: Path):
+    nb_path = minibook / "chapters" / "01_alpha.ipynb"
+    nb = nbformat.read(nb_path, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("The total is {eval}`f'{total:,.1f}'`."))
+    nbformat.write(nb, nb_path)
+    summary = pipeline.make_book(minibook, log=lambda _: None)
+    text = BeautifulSoup((summary.html / "chapters" / "01_alpha.html").read_text(),
+                         "html.parser").get_text()
+    assert "The total is 6.0." in text and "{eval}" not in text
+    assert "{eval}`f'{total:,.1f}'`" in nb_path.read_text()  # the source keeps the role
+
+
+def test_a_failing_inline_value_names_the_expression(minibook: Path):
+    nb_path = minibook / "chapters" / "01_alpha.ipynb"
+    nb = nbformat.read(nb_path, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("Missing: {eval}`no_such_name`."))
+    nbformat.write(nb, nb_path)
+    with pytest.raises(ExecutionError, match="no_such_name"):
+        pipeline.make_book(minibook, log=lambda _: None)
+
+
+def test_a_preview_builds_one_chapter_beside_the_book(minibook: Path):
+    summary = pipeline.make_book(minibook, only=["02_beta"], log=lambda _: None)
+    assert summary.html == minibook / "_build" / "preview" / "02_beta" / "html"
+    assert (summary.html / "chapters" / "02_beta.html").exists()
+    assert not (summary.html / "chapters" / "01_alpha.html").exists()

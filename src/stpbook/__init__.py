@@ -21,4 +21,4 @@ import sys as _sys
 # at import: about 1.7 s of every chapter's 5 s kernel start-up (measured with
 # ``python -X importtime -c "import altair"``). Nothing in the book validates IRI formats,
 # so importing ``stpbook`` first marks the package as absent; jsonschema then skips it.
-_sys.modules.setdefault("rfc3987_syntax", None)
+_sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]

@@ -61,9 +61,11 @@ def results(values: Values, layout: Layout) -> dict[str, Any]:
 
 def assumptions(scenarios: list[Scenario], values: list[Values],
                 layout: Layout) -> pd.DataFrame:
-    """The parameters any of the scenarios changes, one row each (chapter, name)."""
+    """The assumptions any of the scenarios changes, one row each, labelled for readers
+    ("Ch. 1, Growth in the cost of meeting demand (% a year)") with values shown in
+    their units ("4.50%")."""
     rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for scen, vals in zip(scenarios, values):
+    for scen, vals in zip(scenarios, values, strict=True):
         for stem, chapter in vals.items():
             for name, (value, _) in parameters.differences(
                     layout.chapters / f"{stem}.ipynb", chapter, layout).items():
@@ -72,9 +74,12 @@ def assumptions(scenarios: list[Scenario], values: list[Values],
              for i, name in enumerate(chapter)} if values else {}
     table = []
     for (stem, name), by_scen in sorted(rows.items(), key=lambda kv: order[kv[0]]):
-        row = {"item": f"{stem}: {name}"}
-        for scen, vals in zip(scenarios, values):
-            row[scen.name] = by_scen.get(scen.name, vals[stem][name])
+        param = parameters.declared(layout.chapters / f"{stem}.ipynb", layout)[name]
+        number = stem.split("_")[0].lstrip("0") or "0"
+        unit = f" ({param.reader_unit})" if param.reader_unit else ""
+        row: dict[str, Any] = {"item": f"Ch. {number}, {param.title}{unit}"}
+        for scen, vals in zip(scenarios, values, strict=True):
+            row[scen.name] = param.display(by_scen.get(scen.name, vals[stem][name]))
         table.append(row)
     return pd.DataFrame(table, columns=["item", *[s.name for s in scenarios]])
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ParameterError
+from .errors import LayoutError, ParameterError
 from .layout import Layout, current, safe_name
 from .parameters import (
     Parameter,
@@ -65,7 +65,7 @@ class _StrictLoader(yaml.SafeLoader):
     """Safe YAML that refuses anchors and aliases (an alias bomb expands a few hundred
     bytes into gigabytes) and duplicate keys (the later one would silently win)."""
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+    def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.constructor.ConstructorError(
@@ -78,7 +78,7 @@ class _StrictLoader(yaml.SafeLoader):
                 node.start_mark)
         return node
 
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:  # type: ignore[override]
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         seen = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
@@ -148,7 +148,7 @@ def load_scenario(path: Path, layout: Layout | None = None) -> Scenario:
     name = _text(raw, "name", path, path.stem)
     try:
         safe_name(name, "scenario name")
-    except ParameterError as exc:
+    except LayoutError as exc:
         raise ParameterError(f"{path}: {exc}") from None
     sources = raw.get("sources") or []
     if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):

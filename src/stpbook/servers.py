@@ -75,11 +75,15 @@ def lab_command(layout: Layout, port: int, token: str) -> list[str]:
 
 
 def environment(layout: Layout) -> dict[str, str]:
-    """JUPYTER_PATH with ``seminar/jupyter`` first (the offline Voila template), and the
-    book's folder for every kernel."""
+    """JUPYTER_PATH with ``seminar/jupyter`` first (the offline Voila template),
+    JUPYTER_CONFIG_PATH with ``jupyter_config`` (Voila reads chapters' prose readably),
+    and the book's folder for every kernel."""
     env = dict(os.environ)
     extra = str(layout.root / "seminar" / "jupyter")
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (extra, env.get("JUPYTER_PATH")) if p)
+    config = str(layout.root / "jupyter_config")
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
+        p for p in (config, env.get("JUPYTER_CONFIG_PATH")) if p)
     env["STPBOOK_ROOT"] = str(layout.root)
     return env
 
@@ -127,8 +131,8 @@ def serve(command: list[str], env: dict[str, str], port: int, url: str, what: st
         return 0
     finally:
         _stop(proc)
-        for s, handler in previous.items():
-            signal.signal(s, handler)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
         print(f"{what} stopped", flush=True)
 
 

@@ -1,212 +1,448 @@
-"""Charts for chapter 3, the plans and their money."""
+"""Charts for chapter 3, the plans and their money.
+
+Every chart here is one container-wide chart (no concatenation), so it fits the column at
+1280 px and at 375 px. Long labels are written above their bars, wrapped, never cut;
+titles are short lines. The stress chart's browser formulas (Vega expressions) have a
+Python twin, ``stpbook.chapters.plans_and_money.browser_readout``, which the tests hold
+to them.
+"""
 
 from __future__ import annotations
+
+import textwrap
+from typing import Any
 
 import altair as alt
 import pandas as pd
 
 from ..parameters import Parameter
-from .render import MODELLED_COLOUR, OKABE_ITO, PUBLISHED_COLOUR, describe, slider
+from .render import (
+    MODELLED_COLOUR,
+    OKABE_ITO,
+    PUBLISHED_COLOUR,
+    TEXT_COLOURS,
+    describe,
+    dropdown,
+    slider,
+)
 
-SCOPE_LABELS = {
-    "nhs_only": "NHS only",
-    "nhs_and_social_care": "NHS and social care",
-    "unclear": "Scope not stated",
-}
-SCOPE_COLOURS = [OKABE_ITO[0], OKABE_ITO[1], "#9a9a9a"]
 CATEGORY_COLOURS = {"policy": OKABE_ITO[0], "deadline": OKABE_ITO[3],
                     "commentary": OKABE_ITO[4], "publication": OKABE_ITO[2],
                     "funding": OKABE_ITO[1], "legislation": PUBLISHED_COLOUR}
+CATEGORY_SHAPES = {"policy": "circle", "deadline": "diamond", "publication": "square",
+                   "funding": "triangle-up", "legislation": "cross", "commentary": "circle"}
+LABEL_GREY = "#444444"  # 9.7:1 on white
+ROW_PX = 36  # one bar row: a line of label above a bar
+LINE_PX = 15  # one line of 11 px text
+READOUT_LINES = 5  # the stress chart's readout above the plot
 
 
-def _lanes(dates: pd.Series, labels: pd.Series, width_px: int = 620,
-           char_px: float = 5.6) -> list[int]:
-    """Put each label in the first row where it does not run into the previous label.
-    Labels of the later half of the events run leftwards from their point."""
-    span = max((dates.max() - dates.min()).days, 1)
-    days_per_px = span / width_px
-    ends: list[pd.Timestamp] = []
-    lanes = []
-    middle = dates.median()
-    for when, text in zip(dates, labels):
-        length = pd.Timedelta(days=(len(text) * char_px + 20) * days_per_px)
-        start, end = (when, when + length) if when <= middle else (when - length, when)
-        lane = next((i for i, last in enumerate(ends) if last < start), len(ends))
-        if lane == len(ends):
-            ends.append(end)
-        else:
-            ends[lane] = end
-        lanes.append(lane)
-    return lanes
+def wrap(text: str, width: int) -> str:
+    """``text`` broken into lines of at most ``width`` characters, joined by newlines (the
+    text marks' ``lineBreak``)."""
+    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
 
 
-def timeline_chart(events: pd.DataFrame) -> alt.Chart:
-    """Dated events as labelled points on a time line. ``events`` needs date (ISO),
-    event and category."""
-    events = events.sort_values("date").reset_index(drop=True).copy()
-    when = pd.to_datetime(events["date"])
-    events["lane"] = _lanes(when, events["event"])
-    events["late"] = when > when.median()
-    cats = list(dict.fromkeys(events["category"]))
-    base = alt.Chart(events).encode(
-        x=alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y")),
-        y=alt.Y("lane:O", axis=None),
-        color=alt.Color("category:N", title="Kind of event",
-                        scale=alt.Scale(domain=cats,
-                                        range=[CATEGORY_COLOURS.get(c, "#777") for c in cats]),
-                        legend=alt.Legend(orient="top")),
-        tooltip=[alt.Tooltip("date:T", format="%d %b %Y"), "event:N", "category:N"],
-    )
-    late = "datum.late"
-    chart = (base.mark_point(filled=True, size=90)
-             + base.transform_filter(f"!({late})").mark_text(align="left", dx=7, fontSize=10)
-             .encode(text="event:N", color=alt.value("#222"))
-             + base.transform_filter(late).mark_text(align="right", dx=-7, fontSize=10)
-             .encode(text="event:N", color=alt.value("#222")))
-    chart = chart.properties(width=620, height=28 * (events["lane"].max() + 1), title=alt.Title(
-        "Ten months from planning guidance to 'final' plans, then a slow reveal",
-        subtitle="Hover over a point for the full event."))
+def _date_label(when: pd.Timestamp, precision: str) -> str:
+    if precision == "day":
+        return f"{when.day} {when:%b %Y}"
+    if precision == "month":
+        return f"{when:%b %Y}"
+    if precision == "season":
+        season = {12: "winter", 1: "winter", 2: "winter", 3: "spring", 4: "spring",
+                  5: "spring", 6: "summer", 7: "summer", 8: "summer"}.get(when.month, "autumn")
+        return f"{season} {when:%Y}"
+    return f"{when:%Y}"
+
+
+def timeline_chart(events: pd.DataFrame) -> alt.LayerChart:
+    """Dated events as a vertical list: date and kind on the left, a symbol, the event
+    wrapped on the right. ``events`` needs date, date_precision, event and category."""
+    rows = events.sort_values("date").reset_index(drop=True).copy()
+    when = pd.to_datetime(rows["date"])
+    rows["date_label"] = [_date_label(w, p) for w, p in zip(when, rows["date_precision"])]
+    rows["text"] = [wrap(e.replace("GBP ", "£"), 30) for e in rows["event"]]
+    lines = [max(2, t.count("\n") + 1) for t in rows["text"]]
+    starts = [0.0]
+    for n in lines[:-1]:
+        starts.append(starts[-1] + n + 0.7)
+    rows["y"] = starts
+    rows["y_kind"] = rows["y"] + 1
+    rows["y_mark"] = rows["y"] + 0.55
+    total = starts[-1] + lines[-1]
+    cats = list(dict.fromkeys(rows["category"]))
+    scale = alt.Scale(domain=[0, total], reverse=True, nice=False)
+    y = alt.Y("y:Q", axis=None, scale=scale)
+    base = alt.Chart(rows)
+    spine = alt.Chart(pd.DataFrame({"a": [0.0], "b": [total]})).mark_rule(
+        color="#bbbbbb").encode(x=alt.value(80), y=alt.Y("a:Q", axis=None, scale=scale),
+                                y2="b:Q")
+    marks = base.mark_point(filled=True, size=80, stroke="#333333", strokeWidth=0.8,
+                            opacity=1).encode(
+        x=alt.value(80), y=alt.Y("y_mark:Q", axis=None, scale=scale),
+        color=alt.Color("category:N", legend=None, scale=alt.Scale(
+            domain=cats, range=[CATEGORY_COLOURS.get(c, "#777777") for c in cats])),
+        shape=alt.Shape("category:N", legend=None, scale=alt.Scale(
+            domain=cats, range=[CATEGORY_SHAPES.get(c, "circle") for c in cats])),
+        tooltip=[alt.Tooltip("date_label:N", title="Date"),
+                 alt.Tooltip("event:N", title="Event"),
+                 alt.Tooltip("category:N", title="Kind")])
+    dates = base.mark_text(align="left", baseline="top", fontSize=11, fontWeight="bold",
+                           color="#222222").encode(x=alt.value(0), y=y, text="date_label:N")
+    kinds = base.mark_text(align="left", baseline="top", fontSize=10, color=LABEL_GREY).encode(
+        x=alt.value(0), y=alt.Y("y_kind:Q", axis=None, scale=scale), text="category:N")
+    text = base.mark_text(align="left", baseline="top", fontSize=11, lineBreak="\n",
+                          lineHeight=LINE_PX, color="#222222").encode(
+        x=alt.value(92), y=y, text="text:N")
+    chart = alt.layer(spine, marks, dates, kinds, text).properties(
+        width="container", height=int(total * LINE_PX), title=alt.Title(
+            ["Ten months from planning guidance", "to 'final' plans, then a slow reveal"],
+            subtitle="The kind of event is under each date.",
+            anchor="start"))
     return describe(
         chart,
         alt_text="Timeline from the planning guidance of December 2015 through the June 2016 "
-                 "drafts and October 2016 submissions to the plans' publication and the "
-                 "commentary that followed.",
-        source="data/timeline.csv (each event with its own source).",
+                 "drafts and October 2016 submissions to the plans' publication, the Spring "
+                 "Budget of March 2017 and the Next Steps of 31 March 2017.",
+        source="NHS England, the House of Commons Health Committee, the Health Service "
+               "Journal, the BMA and others: each event with its own source (bibliography).",
         data_files=("timeline.csv",))
 
 
-def gaps_chart(gaps: pd.DataFrame, modelled_col: str | None = None) -> alt.HConcatChart:
-    """Published do-nothing gaps (GBP m and GBP per head), by scope, with doubtful figures
-    flagged; optionally the book's modelled median remaining gap beside each.
+def _bar_rows(frame: pd.DataFrame, value: str, label: str, row_px: int = ROW_PX
+              ) -> tuple[alt.Y, int, float]:
+    """The shared y encoding of a bar list with labels above the bars: (y, height, the
+    label's offset above the bar)."""
+    order = frame.sort_values(value, ascending=False)[label].tolist()
+    y = alt.Y(f"{label}:N", sort=order, axis=None,
+              scale=alt.Scale(paddingInner=0, paddingOuter=0))
+    return y, row_px * len(frame), row_px / 2 - 14
 
-    ``gaps`` needs stp17nm, gap_gbp_m, gap_per_head_gbp, scope, reliability and
-    plan_version; ``modelled_col`` names a column of modelled GBP m values."""
-    gaps = gaps.copy()
-    gaps["scope_label"] = gaps["scope"].map(SCOPE_LABELS)
-    gaps["flag"] = [
-        "doubtful" if r == "doubtful" else ("draft" if str(v).startswith("draft") else "")
-        for r, v in zip(gaps["reliability"], gaps["plan_version"])]
-    gaps["label"] = gaps["stp17nm"] + gaps["flag"].map(lambda f: f" ({f})" if f else "")
-    order = gaps.sort_values("gap_gbp_m", ascending=False)["label"].tolist()
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=280))
-    colour = alt.Color("scope_label:N", title="Scope of the published figure",
-                       scale=alt.Scale(domain=list(SCOPE_LABELS.values()), range=SCOPE_COLOURS),
-                       legend=alt.Legend(orient="top", direction="horizontal"))
-    opacity = alt.condition("datum.flag == 'doubtful'", alt.value(0.35), alt.value(1.0))
+
+def _plan_label(row: pd.Series, suffix: str = "") -> str:
+    words = {"nhs_only": "NHS only", "nhs_and_social_care": "incl. social care"}
+    notes = [w for w in (words.get(row["scope"], ""),
+                         "draft" if row["draft"] else "",
+                         "doubtful" if not row["usable"] else "") if w]
+    return f"{row['stp17nm']}{suffix}" + (f" ({', '.join(notes)})" if notes else "")
+
+
+def gaps_chart(published: pd.DataFrame, modelled_col: str | None, title: list[str],
+               assumptions: str) -> alt.LayerChart:
+    """Published do-nothing gaps (GBP m a year by 2020/21), one bar each with its name
+    above it (doubtful figures faded), and the book's modelled median gap left beside each
+    usable one. ``published`` is the recipe's published_gaps."""
+    rows = published.copy()
+    rows["label"] = [_plan_label(r) for _, r in rows.iterrows()]
+    rows["value_text"] = [f"£{v:,.0f}m" for v in rows["gap_gbp_m"]]
+    y, height, _ = _bar_rows(rows, "gap_gbp_m", "label")
+    xmax = float(rows["gap_gbp_m"].max()) * 1.22
+    x = alt.X("gap_gbp_m:Q", title="Do-nothing gap by 2020/21 (£m a year)",
+              scale=alt.Scale(domain=[0, xmax], nice=False))
+    opacity = alt.condition("datum.usable", alt.value(0.85), alt.value(0.3))
     tip = [alt.Tooltip("stp17nm:N", title="Footprint"),
-           alt.Tooltip("gap_gbp_m:Q", title="Published gap (GBP m)"),
-           alt.Tooltip("gap_per_head_gbp:Q", title="GBP per head", format=",.0f"),
-           alt.Tooltip("scope_label:N", title="Scope"), alt.Tooltip("flag:N", title="Flag"),
+           alt.Tooltip("gap_gbp_m:Q", title="Published gap (£m a year)", format=",.0f"),
            alt.Tooltip("note:N", title="Note")]
-    left = alt.Chart(gaps).mark_bar().encode(
-        x=alt.X("gap_gbp_m:Q", title="Do-nothing gap by 2020/21 (GBP m a year, as published)"),
-        y=y, color=colour, opacity=opacity, tooltip=tip)
+    base = alt.Chart(rows)
+    layers = [
+        base.mark_bar(height=12, yOffset=8, color=PUBLISHED_COLOUR).encode(
+            x=x, y=y, opacity=opacity, tooltip=tip),
+        base.mark_text(align="left", baseline="bottom", dy=-1, fontSize=11,
+                       color="#222222").encode(x=alt.value(0), y=y, text="label:N"),
+        base.mark_text(align="left", baseline="middle", dx=4, yOffset=8, fontSize=10,
+                       color=LABEL_GREY).encode(x="gap_gbp_m:Q", y=y, text="value_text:N"),
+    ]
+    subtitle = ["Black bars: published figures (faded: doubtful)."]
     if modelled_col:
-        left = left + alt.Chart(gaps).mark_point(
-            shape="diamond", filled=True, size=70, color=MODELLED_COLOUR,
-            stroke="white", strokeWidth=0.8).encode(
+        layers.append(base.transform_filter("datum.usable").mark_point(
+            shape="diamond", filled=True, size=70, yOffset=8, color=MODELLED_COLOUR,
+            stroke="white", strokeWidth=1).encode(
             x=f"{modelled_col}:Q", y=y,
-            tooltip=[alt.Tooltip(f"{modelled_col}:Q", format=",.0f",
-                                 title="Modelled median gap left (GBP m)")])
-    right = alt.Chart(gaps).mark_bar().encode(
-        x=alt.X("gap_per_head_gbp:Q", title="Per head (GBP, mid-2016 population)"),
-        y=alt.Y("label:N", sort=order, axis=None),
-        color=colour, opacity=opacity, tooltip=tip)
-    subtitle = ("Bars: published figures (faded: doubtful). "
-                + ("Blue diamonds: this book's modelled median gap left after the plan "
-                   "(chapter parameters). " if modelled_col else ""))
-    chart = alt.hconcat(left.properties(width=330, height=420),
-                        right.properties(width=180, height=420)).properties(
-        title=alt.Title("The published gaps run from a few hundred million to about £1bn "
-                        "a footprint", subtitle=subtitle))
+            tooltip=[alt.Tooltip("stp17nm:N", title="Footprint"),
+                     alt.Tooltip(f"{modelled_col}:Q", format=",.0f",
+                                 title="Modelled median gap left (£m a year)")]))
+        subtitle += ["Blue diamonds: this book's modelled median gap",
+                     f"left ({assumptions})."]
+    chart = alt.layer(*layers).properties(
+        width="container", height=height,
+        title=alt.Title(title, subtitle=subtitle, anchor="start"))
     return describe(
         chart,
-        alt_text="Bar charts of the do-nothing financial gaps by 2020/21 published by STP "
-                 "footprints, in GBP million and per head, coloured by whether the figure "
-                 "covers the NHS only or also social care.",
-        source="data/financial_gaps.csv (each figure with its own source); populations from "
-               "data/footprints.csv; modelled points: stpbook.models.stress.",
-        data_files=("financial_gaps.csv", "footprints.csv"), modelled=bool(modelled_col))
+        alt_text="Bars of the do-nothing financial gaps by 2020/21 published for the STP "
+                 "footprints where a figure was found, largest first, with the book's "
+                 "modelled median gap left after each plan.",
+        source="The plans as published and reported (the King's Fund, local councils, NHS "
+               "bodies, local press and campaign pages), each figure with its own source; "
+               "modelled points: this book's stress test.",
+        data_files=("financial_gaps.csv",), modelled=bool(modelled_col))
+
+
+def per_head_chart(published: pd.DataFrame, ippr_low: float, ippr_high: float,
+                   title: list[str]) -> alt.LayerChart:
+    """The published gaps per head of population (GBP), with IPPR's range over all 44
+    plans behind them. Names marked * have a population that is the book's estimate."""
+    rows = published.copy()
+    rows["label"] = [_plan_label(r, "*" if r["apportioned"] else "")
+                     for _, r in rows.iterrows()]
+    rows["value_text"] = [f"£{v:,.0f}" for v in rows["gap_per_head_gbp"]]
+    rows["population_words"] = ["estimated by this book" if a else "ONS estimate"
+                                for a in rows["apportioned"]]
+    y, height, _ = _bar_rows(rows, "gap_per_head_gbp", "label")
+    xmax = max(float(rows["gap_per_head_gbp"].max()), ippr_high) * 1.15
+    xscale = alt.Scale(domain=[0, xmax], nice=False)
+    x = alt.X("gap_per_head_gbp:Q", title="Gap per head (£; * population partly modelled)",
+              scale=xscale)
+    band = pd.DataFrame({"lo": [ippr_low], "hi": [ippr_high],
+                         "text": [f"IPPR's range for all 44: £{ippr_low:,.0f}-£{ippr_high:,.0f}"]})
+    opacity = alt.condition("datum.usable", alt.value(0.85), alt.value(0.3))
+    base = alt.Chart(rows)
+    chart = alt.layer(
+        alt.Chart(band).mark_rect(color="#e6e6e6").encode(x=alt.X("lo:Q", scale=xscale),
+                                                           x2="hi:Q"),
+        alt.Chart(band).mark_text(align="left", baseline="bottom", dy=-4, fontSize=10,
+                                  color=LABEL_GREY).encode(
+            x=alt.X("lo:Q", scale=xscale), y=alt.value(0), text="text:N"),
+        base.mark_bar(height=12, yOffset=8, color=PUBLISHED_COLOUR).encode(
+            x=x, y=y, opacity=opacity,
+            tooltip=[alt.Tooltip("stp17nm:N", title="Footprint"),
+                     alt.Tooltip("gap_per_head_gbp:Q", title="£ per head", format=",.0f"),
+                     alt.Tooltip("population:Q", title="Population, mid-2016", format=",.0f"),
+                     alt.Tooltip("population_words:N", title="Population")]),
+        base.mark_text(align="left", baseline="bottom", dy=-1, fontSize=11,
+                       color="#222222").encode(x=alt.value(0), y=y, text="label:N"),
+        base.mark_text(align="left", baseline="middle", dx=4, yOffset=8, fontSize=10,
+                       color=LABEL_GREY).encode(x="gap_per_head_gbp:Q", y=y,
+                                                text="value_text:N"),
+    ).properties(width="container", height=height, title=alt.Title(
+        title, subtitle=["Published gap divided by mid-2016 population.",
+                         "* Population estimated by this book (districts",
+                         "shared with a neighbour split by small areas).",
+                         "Grey band: IPPR's per-head range for all 44 plans."],
+        anchor="start"))
+    return describe(
+        chart,
+        alt_text="Bars of each published do-nothing gap per head of population, against a "
+                 "grey band showing the range IPPR found across all 44 plans.",
+        source="Gaps as published (one source each); populations: ONS mid-2016 estimates, "
+               "apportioned by this book for footprints that share a district (ONS lookups); "
+               "range: IPPR, STPs: kill or cure? (January 2017).",
+        data_files=("financial_gaps.csv", "footprints.csv", "gap_per_head_ippr.csv"),
+        modelled=bool(rows["apportioned"].any()))
 
 
 def stf_chart(stf_bn: float, deficits_bn: float) -> alt.Chart:
     """The 2016/17 Sustainability and Transformation Fund: deficit support vs the rest."""
     parts = pd.DataFrame({
-        "use": ["Support for providers in deficit", "Left for everything else"],
+        "use": [f"Support for trusts in deficit: £{deficits_bn:.1f}bn",
+                f"Left for everything else: £{stf_bn - deficits_bn:.1f}bn"],
         "gbp_bn": [deficits_bn, stf_bn - deficits_bn],
         "order": [0, 1],
     })
-    chart = alt.Chart(parts).mark_bar(height=44).encode(
-        x=alt.X("sum(gbp_bn):Q", title="Sustainability and Transformation Fund 2016/17 "
-                "(GBP bn, cash)", scale=alt.Scale(domain=[0, stf_bn])),
+    chart = alt.Chart(parts).mark_bar(height=40, stroke="#333333", strokeWidth=0.8).encode(
+        x=alt.X("sum(gbp_bn):Q", title="Fund in 2016/17 (£bn, cash)",
+                scale=alt.Scale(domain=[0, stf_bn])),
         color=alt.Color("use:N", title=None, sort=parts["use"].tolist(),
                         scale=alt.Scale(range=[OKABE_ITO[3], OKABE_ITO[2]]),
-                        legend=alt.Legend(orient="top")),
+                        legend=alt.Legend(orient="bottom", direction="vertical",
+                                          labelLimit=320)),
         order=alt.Order("order:Q"),
-        tooltip=["use:N", alt.Tooltip("gbp_bn:Q", format=".1f", title="GBP bn")],
-    ).properties(width=520, height=70, title=alt.Title(
-        f"£{deficits_bn:.1f}bn of the £{stf_bn:.1f}bn fund went to providers' deficits"))
+        tooltip=["use:N", alt.Tooltip("gbp_bn:Q", format=".1f", title="£bn")],
+    ).properties(width="container", height=60, title=alt.Title(
+        [f"£{deficits_bn:.1f}bn of the £{stf_bn:.1f}bn fund was", "set aside for trusts' deficits"],
+        anchor="start"))
     return describe(
         chart,
         alt_text="A single stacked bar: most of the 2016/17 Sustainability and "
                  "Transformation Fund was set aside for providers in deficit.",
-        source="data/national_facts.csv (NHS England planning guidance, Dec 2015; "
-               "King's Fund, 2016).", data_files=("national_facts.csv",))
+        source="NHS England and partners, planning guidance (December 2015); The King's Fund "
+               "(2016).", data_files=("national_facts.csv",))
 
 
-def stress_chart(summary: pd.DataFrame, hist: pd.DataFrame, declared: dict[str, Parameter],
-                 efficiency_value: float, plan_label: str, gap_gbp_m: float) -> alt.VConcatChart:
-    """The stress test: the distribution of the gap left for the slider's efficiency
-    delivery (histogram, filtered in the browser from the precomputed grid), and the
-    median with 50% and 90% bands across all delivery rates.
-
-    ``summary`` and ``hist`` come from ``stpbook.models.stress.grid``."""
-    param = slider(declared["efficiency_delivered"], efficiency_value)
-    pick = "abs(datum.efficiency_delivered - efficiency_delivered) < 1e-6"
-    hist_chart = alt.Chart(hist).transform_filter(pick).mark_bar(
-        color=MODELLED_COLOUR, opacity=0.8).encode(
-        x=alt.X("bin_start:Q", bin="binned", title="Gap left in 2020/21 (GBP m a year; "
-                "below zero: surplus)"),
-        x2="bin_end:Q",
-        y=alt.Y("share:Q", title="Share of draws", axis=alt.Axis(format="%")),
-        tooltip=[alt.Tooltip("bin_start:Q", title="From (GBP m)", format=",.0f"),
-                 alt.Tooltip("bin_end:Q", title="To (GBP m)", format=",.0f"),
-                 alt.Tooltip("share:Q", format=".1%")],
-    )
-    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color=PUBLISHED_COLOUR).encode(x="x:Q")
-    readout = alt.Chart(summary).transform_filter(pick).transform_calculate(
-        label="'Median gap left: £' + format(datum.q50, ',.0f') + 'm; plan fully closed in ' "
-              "+ format(datum.share_closed, '.0%') + ' of draws'"
-    ).mark_text(align="left", fontSize=12, color=MODELLED_COLOUR).encode(
-        text="label:N", x=alt.value(0), y=alt.value(-8))
-    top = alt.layer(hist_chart, zero, readout).properties(width=560, height=220)
-    x = alt.X("efficiency_delivered:Q", title="Share of planned efficiency delivered",
-              axis=alt.Axis(format="%"))
-    base = alt.Chart(summary)
-    fan = alt.layer(
-        base.mark_area(opacity=0.2, color=MODELLED_COLOUR).encode(
-            x=x, y=alt.Y("q05:Q", title="Gap left in 2020/21 (GBP m a year)"), y2="q95:Q"),
-        base.mark_area(opacity=0.35, color=MODELLED_COLOUR).encode(x=x, y="q25:Q", y2="q75:Q"),
-        base.mark_line(color=MODELLED_COLOUR, strokeWidth=2.5).encode(
-            x=x, y="q50:Q",
-            tooltip=[alt.Tooltip("efficiency_delivered:Q", format=".0%"),
-                     alt.Tooltip("q05:Q", format=",.0f"), alt.Tooltip("q50:Q", format=",.0f"),
-                     alt.Tooltip("q95:Q", format=",.0f")]),
-        alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=PUBLISHED_COLOUR).encode(y="y:Q"),
-        alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color=OKABE_ITO[3], strokeDash=[4, 3])
-        .transform_calculate(e="efficiency_delivered").encode(x="e:Q"),
-    ).properties(width=560, height=220)
-    chart = alt.vconcat(top, fan).add_params(param).properties(title=alt.Title(
-        f"Stress test of {plan_label} (published gap £{gap_gbp_m:,.0f}m): "
-        "partial delivery leaves much of it open",
-        subtitle="Modelled by this book. Top: distribution of the gap left at the slider's "
-                 "efficiency delivery. Bottom: median, 50% and 90% bands."))
+def nao_chart(frame: pd.DataFrame, title: list[str]) -> alt.LayerChart:
+    """The NHS's combined net position as reported, and 2016/17 without the fund.
+    ``frame`` has row, position_gbp_m and kind ("published" or "arithmetic")."""
+    rows = frame.copy()
+    rows["label"] = [f"{r}: {'-' if v < 0 else '+'}£{abs(v):,.0f}m"
+                     for r, v in zip(rows["row"], rows["position_gbp_m"])]
+    order = rows["label"].tolist()
+    y = alt.Y("label:N", sort=order, axis=None, scale=alt.Scale(paddingInner=0,
+                                                                 paddingOuter=0))
+    lo = min(0.0, float(rows["position_gbp_m"].min())) * 1.1
+    hi = max(0.0, float(rows["position_gbp_m"].max())) * 1.1 + 100
+    x = alt.X("position_gbp_m:Q", title="Net position (£m; below zero: deficit)",
+              scale=alt.Scale(domain=[lo, hi], nice=False))
+    base = alt.Chart(rows)
+    chart = alt.layer(
+        base.mark_bar(height=12, yOffset=8, strokeWidth=1.2).encode(
+            x=x, y=y,
+            color=alt.Color("kind:N", legend=None, scale=alt.Scale(
+                domain=["published", "arithmetic"], range=[PUBLISHED_COLOUR, MODELLED_COLOUR])),
+            strokeDash=alt.StrokeDash("kind:N", legend=None, scale=alt.Scale(
+                domain=["published", "arithmetic"], range=[[1, 0], [4, 2]])),
+            tooltip=[alt.Tooltip("row:N", title="Year"),
+                     alt.Tooltip("position_gbp_m:Q", title="£m", format=",.0f")]),
+        base.mark_text(align="left", baseline="bottom", dy=-1, fontSize=11,
+                       color="#222222").encode(x=alt.value(0), y=y, text="label:N"),
+        alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#555555").encode(x="x:Q"),
+    ).properties(width="container", height=ROW_PX * len(rows), title=alt.Title(
+        title, subtitle=["NHS England, CCGs and trusts together. Blue: the",
+                         "book's arithmetic, the 2016/17 figure less the fund."],
+        anchor="start"))
     return describe(
         chart,
-        alt_text="Histogram of the modelled remaining gap for the chosen plan at the "
-                 "selected efficiency delivery, and a fan chart of the remaining gap against "
-                 "the share of planned efficiency delivered.",
-        source="this book's Monte Carlo model (stpbook.models.stress); activity assumptions "
-               "from the Nuffield Trust (data/activity_assumptions.csv); gaps from "
-               "data/financial_gaps.csv.",
+        alt_text="Bars of the NHS's combined net position: a deficit of about 1.8 billion "
+                 "pounds in 2015/16, a small surplus in 2016/17, and a deficit of about 1.7 "
+                 "billion pounds in 2016/17 if the fund's 1.8 billion is taken out.",
+        source="National Audit Office, Sustainability and transformation in the NHS "
+               "(January 2018); Public Accounts Committee (2018); blue bar: this book's "
+               "arithmetic.", data_files=("national_facts.csv",), modelled=True)
+
+
+def capital_chart(frame: pd.DataFrame, title: list[str]) -> alt.LayerChart:
+    """Capital for the plans, GBP bn: needed, asked for, promised, allocated. ``frame``
+    has row, gbp_bn and kind."""
+    rows = frame.copy()
+    rows["label"] = [wrap(r, 44) for r in rows["row"]]
+    rows["value_text"] = [f"£{v:,.1f}bn" for v in rows["gbp_bn"]]
+    lines = max(r.count("\n") + 1 for r in rows["label"])
+    row_px = 24 + 14 * lines
+    order = rows["label"].tolist()
+    y = alt.Y("label:N", sort=order, axis=None, scale=alt.Scale(paddingInner=0,
+                                                                 paddingOuter=0))
+    kinds = ["asked", "promised", "allocated"]
+    colours = [PUBLISHED_COLOUR, OKABE_ITO[0], OKABE_ITO[2]]
+    base = alt.Chart(rows)
+    x = alt.X("gbp_bn:Q", title="Capital (£bn, cash)",
+              scale=alt.Scale(domain=[0, float(rows["gbp_bn"].max()) * 1.25], nice=False))
+    chart = alt.layer(
+        base.mark_bar(height=12, yOffset=row_px / 2 - 8).encode(
+            x=x, y=y, color=alt.Color("kind:N", legend=None,
+                                      scale=alt.Scale(domain=kinds, range=colours)),
+            tooltip=[alt.Tooltip("row:N", title="What"),
+                     alt.Tooltip("gbp_bn:Q", title="£bn", format=",.2f")]),
+        base.mark_text(align="left", baseline="top", dy=-(row_px / 2) + 2, fontSize=11,
+                       lineBreak="\n", color="#222222").encode(x=alt.value(0), y=y,
+                                                               text="label:N"),
+        base.mark_text(align="left", baseline="middle", dx=4, yOffset=row_px / 2 - 8,
+                       fontSize=10, color=LABEL_GREY).encode(x="gbp_bn:Q", y=y,
+                                                             text="value_text:N"),
+    ).properties(width="container", height=row_px * len(rows), title=alt.Title(
+        title, anchor="start"))
+    return describe(
+        chart,
+        alt_text="Bars comparing the capital the plans said they needed and asked for in "
+                 "bids with the capital promised for STPs in 2017 and allocated by 2019.",
+        source="BMA (February 2017); HM Treasury budgets of March and November 2017 as "
+               "reported by CCG Alert and Healthcare Leader; Health Service Journal (2019).",
+        data_files=("national_facts.csv",))
+
+
+# --- the stress test -------------------------------------------------------------------
+
+def _money(expr: str) -> str:
+    """Vega: GBP m with a leading minus, as ``stpbook.chapters._common.m``."""
+    return f"(({expr}) < 0 ? '-£' : '£') + format(abs({expr}), ',.0f') + 'm'"
+
+
+def readout_lines(name_lines: str, gap: float, efficiency: float, q50: float, q05: float,
+                  q95: float, per_mille: int) -> str:
+    """The stress chart's readout, as the browser writes it (Python twin of
+    ``_readout_expr``)."""
+    def money(v: float) -> str:
+        return f"{'-' if v < 0 else ''}£{abs(v):,.0f}m"
+    return "\n".join([
+        name_lines,
+        f"Gap £{gap:,.0f}m a year; {efficiency:.0%} of efficiency delivered",
+        f"Median gap left {money(q50)}",
+        f"90% of draws: {money(q05)} to {money(q95)}",
+        f"Whole gap closed in {per_mille / 10:.1f}% of draws",
+    ])
+
+
+def _readout_expr() -> str:
+    return (
+        "datum.name_lines + '\\n' + 'Gap £' + format(datum.gap, ',.0f') + 'm a year; ' "
+        "+ format(efficiency_delivered, '.0%') + ' of efficiency delivered' + '\\n' "
+        f"+ 'Median gap left ' + {_money('datum.mid')} + '\\n' "
+        f"+ '90% of draws: ' + {_money('datum.lo')} + ' to ' + {_money('datum.hi')} + '\\n' "
+        "+ 'Whole gap closed in ' + format(datum.per_mille / 10, '.1f') + '% of draws'")
+
+
+def stress_chart(grid: Any, params: dict[str, Parameter], values: dict[str, Any],
+                 labels: dict[str, str], sliders: bool = True) -> alt.LayerChart:
+    """The stress test: the median gap left and its 50% and 90% bands against the share
+    of planned efficiency delivered, for the chosen plan and extra funding, with a readout
+    at the chosen efficiency. ``grid`` is the recipe's StressGrid; the browser scales its
+    per-pound figures by the plan's gap and subtracts the extra funding."""
+    names = ("footprint", "efficiency_delivered", "extra_funding_gbp_m")
+    if sliders:
+        controls = [dropdown(params["footprint"], values["footprint"], labels=labels),
+                    slider(params["efficiency_delivered"], values["efficiency_delivered"]),
+                    slider(params["extra_funding_gbp_m"], values["extra_funding_gbp_m"])]
+    else:
+        controls = [alt.param(name=n, value=values[n]) for n in names]
+    plans = grid.plans[["code", "gap", "name_lines"]]
+    funds = "[" + ",".join(repr(float(f)) for f in grid.funding_values) + "]"
+    x = alt.X("efficiency_delivered:Q", title="Share of planned efficiency delivered",
+              axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]))
+    ytitle = "Gap left in 2020/21 (£m a year)"
+    fan = (alt.Chart(grid.fan)
+           .transform_calculate(code="footprint")
+           .transform_lookup(lookup="code", from_=alt.LookupData(plans, "code", ["gap"]))
+           .transform_calculate(lo90="datum.gap * datum.q05 - extra_funding_gbp_m",
+                                lo50="datum.gap * datum.q25 - extra_funding_gbp_m",
+                                mid="datum.gap * datum.q50 - extra_funding_gbp_m",
+                                hi50="datum.gap * datum.q75 - extra_funding_gbp_m",
+                                hi90="datum.gap * datum.q95 - extra_funding_gbp_m"))
+    readout = (alt.Chart(grid.closed)
+               .transform_filter("datum.code == footprint && "
+                                 "datum.ek == round(efficiency_delivered * 10000)")
+               .transform_lookup(lookup="ek", from_=alt.LookupData(
+                   grid.fan, "ek", ["q05", "q50", "q95"]))
+               .transform_lookup(lookup="code", from_=alt.LookupData(
+                   plans, "code", ["gap", "name_lines"]))
+               .transform_calculate(
+                   per_mille=f"toNumber(split(datum.closed, ',')[indexof({funds}, "
+                             "extra_funding_gbp_m)])",
+                   mid="datum.gap * datum.q50 - extra_funding_gbp_m",
+                   lo="datum.gap * datum.q05 - extra_funding_gbp_m",
+                   hi="datum.gap * datum.q95 - extra_funding_gbp_m",
+                   e="efficiency_delivered")
+               .transform_calculate(readout=_readout_expr()))
+    tip = [alt.Tooltip("efficiency_delivered:Q", title="Efficiency delivered", format=".0%"),
+           alt.Tooltip("mid:Q", title="Median gap left (£m)", format=",.0f"),
+           alt.Tooltip("lo90:Q", title="5th percentile (£m)", format=",.0f"),
+           alt.Tooltip("hi90:Q", title="95th percentile (£m)", format=",.0f")]
+    chart = alt.layer(
+        fan.mark_area(opacity=0.18, color=MODELLED_COLOUR).encode(
+            x=x, y=alt.Y("lo90:Q", title=ytitle), y2="hi90:Q"),
+        fan.mark_area(opacity=0.3, color=MODELLED_COLOUR).encode(x=x, y="lo50:Q",
+                                                                 y2="hi50:Q"),
+        fan.mark_line(color=MODELLED_COLOUR, strokeWidth=2.5).encode(x=x, y="mid:Q",
+                                                                     tooltip=tip),
+        alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=PUBLISHED_COLOUR).encode(y="y:Q"),
+        alt.Chart(pd.DataFrame({"y": [0], "t": ["0 = whole gap closed"]})).mark_text(
+            align="left", baseline="bottom", dx=4, dy=-3, fontSize=10,
+            color="#222222").encode(y="y:Q", x=alt.value(0), text="t:N"),
+        readout.mark_rule(color=OKABE_ITO[3], strokeDash=[5, 3], strokeWidth=1.5).encode(
+            x="e:Q"),
+        readout.mark_point(filled=True, size=70, color=TEXT_COLOURS[OKABE_ITO[3]],
+                           stroke="white").encode(x="e:Q", y="mid:Q"),
+        readout.mark_text(align="left", baseline="top", fontSize=11, lineBreak="\n",
+                          lineHeight=LINE_PX, color="#222222").encode(
+            x=alt.value(0), y=alt.value(-READOUT_LINES * LINE_PX - 10), text="readout:N"),
+    ).add_params(*controls).properties(
+        width="container" if sliders else 560, height=260,
+        title=alt.Title(["The gap left shrinks only as fast as", "the savings are delivered"],
+                        subtitle=["Modelled by this book. Line: median; bands: the",
+                                  "middle 50% and 90% of draws. Dashed: your choice."],
+                        anchor="start"))
+    return describe(
+        chart,
+        alt_text="Fan chart of the modelled gap left in 2020/21 against the share of planned "
+                 "efficiency delivered, for the chosen plan and extra funding, with the "
+                 "median, the 5th and 95th percentiles and whether the whole gap closes at "
+                 "the chosen efficiency.",
+        source="This book's Monte Carlo model; activity-cut assumptions from the Nuffield "
+               "Trust (March 2017); gaps as published (one source each).",
         data_files=("activity_assumptions.csv", "financial_gaps.csv"), modelled=True)

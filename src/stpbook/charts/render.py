@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+from typing import TypeVar, cast
 
 import altair as alt
 
@@ -36,14 +37,17 @@ MODELLED_COLOUR = "#0072B2"  # the book's own model: blue lines
 ACTIONS = "{export: true, source: true, compiled: true, editor: false}"
 
 
-def describe(chart: alt.TopLevelMixin, *, alt_text: str, source: str,
-             data_files: tuple[str, ...] = (), modelled: bool = False) -> alt.TopLevelMixin:
+ChartT = TypeVar("ChartT", bound=alt.TopLevelMixin)
+
+
+def describe(chart: ChartT, *, alt_text: str, source: str,
+             data_files: tuple[str, ...] = (), modelled: bool = False) -> ChartT:
     """Attach the caption facts the renderers print under a chart: alt text, the source
     line, the ``data/`` files it draws on (download links) and whether it is modelled."""
-    return chart.properties(usermeta={
+    return cast(ChartT, chart.properties(usermeta={
         "alt": alt_text, "source": source, "data_files": list(data_files),
         "modelled": modelled,
-    })
+    }))
 
 
 def slider(param: Parameter, value: float, name: str | None = None) -> alt.Parameter:

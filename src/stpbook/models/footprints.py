@@ -1,5 +1,5 @@
-"""The 44 STP footprints: sizes, densities and thresholds (chapter 2), and the
-per-head view of the plans' published gaps (chapter 3).
+"""The 44 STP footprints: sizes, densities, thresholds and successors (chapter 2), and
+the per-head view of the plans' published gaps (chapter 3).
 
 Populations are people (mid-2016 resident estimates); ``_m`` means million people.
 Areas are square kilometres. Money is GBP million unless a name says otherwise.
@@ -103,6 +103,38 @@ def measure_column(footprints: pd.DataFrame, measure: str) -> pd.Series:
         return pd.Series(density(footprints["population_mid2016"], footprints["area_km2"]),
                          index=footprints.index)
     raise ParameterError(f"map_measure must be one of {', '.join(MEASURES)}, got {measure!r}")
+
+
+def successors(footprints: pd.DataFrame, successors: pd.DataFrame) -> dict:
+    """How the footprints map onto their integrated care systems.
+
+    ``footprints`` needs stp17cd and stp17nm; ``successors`` stp17cd and
+    successor_ics_name (one row per footprint). Returns ``systems`` (how many systems),
+    ``merged`` ({system: footprints merged into it}, for systems formed from more than
+    one footprint), ``kept`` (footprints whose system kept the footprint's name) and
+    ``changed`` (stp17nm, successor_ics_name of the footprints that merged or whose
+    system took a new name: renamed first, then merged, each by name)."""
+    need = {"stp17cd", "successor_ics_name"} - set(successors.columns)
+    if need or not {"stp17cd", "stp17nm"} <= set(footprints.columns):
+        raise ParameterError("successors: need footprints with stp17cd and stp17nm, and "
+                             f"successors with stp17cd and successor_ics_name (missing "
+                             f"{sorted(need) or 'footprint columns'})")
+    joined = footprints[["stp17cd", "stp17nm"]].merge(
+        successors[["stp17cd", "successor_ics_name"]], on="stp17cd", how="left")
+    if len(joined) != len(footprints):
+        raise ParameterError("successors: a footprint has more than one successor row")
+    missing = joined.loc[joined["successor_ics_name"].isna(), "stp17cd"].tolist()
+    if missing:
+        raise ParameterError(f"successors: no successor for {', '.join(missing)}")
+    sizes = joined.groupby("successor_ics_name")["stp17cd"].size()
+    merged = sizes[sizes > 1]
+    is_merged = joined["successor_ics_name"].isin(list(merged.index))
+    kept = joined["successor_ics_name"] == joined["stp17nm"]
+    renamed = joined[~kept & ~is_merged].sort_values("stp17nm")
+    joined_merged = joined[is_merged].sort_values(["successor_ics_name", "stp17nm"])
+    changed = pd.concat([renamed, joined_merged])[["stp17nm", "successor_ics_name"]]
+    return {"systems": int(sizes.size), "merged": {k: int(v) for k, v in merged.items()},
+            "kept": int(kept.sum()), "changed": changed.reset_index(drop=True)}
 
 
 def gap_per_head(gap_gbp_m: Iterable[float], population: Iterable[float]) -> np.ndarray:

@@ -1,10 +1,14 @@
 """The Five Year Forward View's funding gap.
 
-The Forward View (NHS England, October 2014) repeated NHS England's 2013 projection:
-if spending stayed flat in real terms while the cost of meeting demand grew about 4% a
-year, a gap of nearly GBP 30bn a year would open by 2020/21 (seven years on from the
-2013/14 budget of about GBP 94bn). It proposed to close it with about GBP 22bn of
-efficiency (2-3% a year, net) and about GBP 8bn of extra funding.
+The Forward View (NHS England, October 2014) stated the result, not the sum: with growing
+demand, no further efficiency and flat real funding, a mismatch of nearly GBP 30bn a year
+could open by 2020/21. NHS England's own window (its 2013 "Call to Action") ran from
+2013/14 to 2020/21; the IFS calculation behind the figure compared a real-terms freeze
+with 4% a year growth from 2014/15 to 2020/21. This module is the book's simplified
+reconstruction, not either published derivation: one base budget, one growth rate for
+the cost of meeting need, one for funding and one for efficiency. The Forward View
+proposed to close the gap with about GBP 22bn of efficiency (2-3% a year, net) and about
+GBP 8bn of extra funding.
 
 All money here is in GBP billion at base-year (2013/14) prices: a flat real budget is
 the same number every year. Years are integers: the start year of a financial year.
@@ -84,6 +88,17 @@ def efficiency_needed(base_bn: float, demand_growth: float, years: int,
     if target_cost <= 0:
         raise ParameterError(f"closing GBP {closed_bn}bn would leave no cost at all")
     return 1 - (target_cost / base_bn) ** (1 / years) / (1 + demand_growth)
+
+
+def average_growth(first: float, last: float, years: int) -> float:
+    """The constant rate a year that takes ``first`` to ``last`` in ``years`` (a fraction
+    a year; compound). Both must be positive, in the same units and prices."""
+    if years <= 0:
+        raise ParameterError(f"average_growth: years must be at least 1, got {years}")
+    if first <= 0 or last <= 0:
+        raise ParameterError(
+            f"average_growth: values must be positive, got {first} and {last}")
+    return (last / first) ** (1 / years) - 1
 
 
 def gap_path(base_bn: float, base_year: int, horizon_year: int, demand_growth: float,

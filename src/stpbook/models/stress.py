@@ -30,7 +30,8 @@ Remaining gap, draw by draw (GBP m a year; negative means a surplus)::
 
 The random numbers depend only on ``draws``, ``seed`` and the activity assumptions, never
 on the delivery rates, so the same seed gives the same draws for every setting: a grid
-over one delivery rate (``grid``) gives exactly what ``simulate`` gives at each point.
+over one delivery rate (``per_pound_summary``, ``closed_shares``) gives what ``simulate``
+gives at each point.
 """
 
 from __future__ import annotations
@@ -150,18 +151,43 @@ def summarise(remaining: np.ndarray, gap_gbp_m: float) -> dict[str, float]:
     return out
 
 
-def grid(d: Draws, gap_gbp_m: float, efficiency_values: np.ndarray,
-         activity_reduction_achieved: float, extra_funding_gbp_m: float,
-         bins: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The model over a grid of ``efficiency_delivered`` values, with the same draws:
-    (summary per value, histogram per value). The static book filters these in the
-    browser, so its numbers are this function's numbers."""
-    rows, hist = [], []
+def per_pound(d: Draws, efficiency_delivered: float,
+              activity_reduction_achieved: float) -> np.ndarray:
+    """The gap left per GBP 1 of published gap, with no extra funding, draw by draw
+    (``Z``; negative is a surplus). For any plan, ``R = G * Z - F`` exactly as
+    ``remaining_gap`` computes it (up to rounding): the same draws serve every plan, so
+    the static book ships ``Z`` and scales it in the browser."""
+    return remaining_gap(d, 1.0, efficiency_delivered, activity_reduction_achieved, 0.0)
+
+
+def per_pound_summary(d: Draws, efficiency_values: np.ndarray,
+                      activity_reduction_achieved: float) -> pd.DataFrame:
+    """Quantiles (``QUANTILES``) and mean of ``Z`` for each efficiency value: one row
+    per value. A plan's own quantiles are ``G * q - F`` (``G`` > 0)."""
+    rows = []
     for e in efficiency_values:
         e = round(float(e), 6)
-        r = remaining_gap(d, gap_gbp_m, e, activity_reduction_achieved, extra_funding_gbp_m)
-        rows.append({"efficiency_delivered": e, **summarise(r, gap_gbp_m)})
-        counts, edges = np.histogram(np.clip(r, bins[0], bins[-1]), bins=bins)
-        hist.append(pd.DataFrame({"efficiency_delivered": e, "bin_start": edges[:-1],
-                                  "bin_end": edges[1:], "share": counts / r.size}))
-    return pd.DataFrame(rows), pd.concat(hist, ignore_index=True)
+        z = per_pound(d, e, activity_reduction_achieved)
+        qs = np.quantile(z, QUANTILES)
+        rows.append({"efficiency_delivered": e,
+                     **{f"q{round(q * 100):02d}": float(v) for q, v in zip(QUANTILES, qs)},
+                     "mean": float(z.mean())})
+    return pd.DataFrame(rows)
+
+
+def closed_shares(d: Draws, efficiency_values: np.ndarray,
+                  activity_reduction_achieved: float, gaps_gbp_m: np.ndarray,
+                  funding_values_gbp_m: np.ndarray) -> np.ndarray:
+    """The share of draws that close the whole gap (``R <= 0``) for every plan gap,
+    efficiency value and extra funding: an array of shape (gaps, efficiencies, fundings).
+    ``R = G * Z - F <= 0`` is ``Z <= F / G``, counted on the sorted draws."""
+    gaps = np.asarray(gaps_gbp_m, dtype=float)
+    funding = np.asarray(funding_values_gbp_m, dtype=float)
+    if (gaps <= 0).any():
+        raise ParameterError("closed_shares: every plan's gap must be positive")
+    out = np.empty((gaps.size, len(efficiency_values), funding.size))
+    for j, e in enumerate(efficiency_values):
+        z = np.sort(per_pound(d, round(float(e), 6), activity_reduction_achieved))
+        thresholds = funding[None, :] / gaps[:, None]
+        out[:, j, :] = np.searchsorted(z, thresholds, side="right") / z.size
+    return out

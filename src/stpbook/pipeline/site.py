@@ -64,6 +64,34 @@ def banner_markdown(scenario: Scenario, changed: dict[str, tuple[Any, Any]],
     return "\n".join(lines)
 
 
+_GITHUB = re.compile(r"^https://github\.com/([^/]+)/([^/]+?)(?:\.git)?/?$")
+
+
+def site_config(text: str) -> bytes:
+    """The book's ``_config.yml`` with the publishing rule applied (see the comment on
+    ``repository`` there): launch buttons and the repository button only when
+    ``repository.url`` is set, and ``html.baseurl`` derived from a GitHub address when it
+    is left empty."""
+    import yaml
+
+    config = yaml.safe_load(text) or {}
+    url = str((config.get("repository") or {}).get("url") or "").strip()
+    html = config.setdefault("html", {})
+    launch = config.setdefault("launch_buttons", {})
+    if url:
+        html["use_repository_button"] = True
+        github = _GITHUB.match(url)
+        if not html.get("baseurl") and github:
+            html["baseurl"] = f"https://{github.group(1)}.github.io/{github.group(2)}/"
+    else:
+        html["use_repository_button"] = False
+        html["use_issues_button"] = False
+        html["use_edit_page_button"] = False
+        for key in ("binderhub_url", "jupyterhub_url", "colab_url"):
+            launch[key] = ""
+    return yaml.safe_dump(config, sort_keys=False, allow_unicode=True).encode()
+
+
 def _with_banner(executed: Path, banner: str | None) -> bytes:
     if not banner:
         return executed.read_bytes()
@@ -100,6 +128,8 @@ def assemble_site(layout: Layout, executed: list[tuple[Job, Path]], site: Path,
     for name in SITE_FILES:
         if (layout.root / name).exists():
             wanted[site / name] = (layout.root / name).read_bytes()
+    if layout.config_file.exists():
+        wanted[site / "_config.yml"] = site_config(layout.config_file.read_text("utf-8"))
     root_page = layout.parts()[0][1][0]
     for page in sorted(layout.chapters.glob("*.md")):
         if pages is not None and page.stem not in pages and page.stem != root_page:

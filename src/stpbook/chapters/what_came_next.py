@@ -1,0 +1,537 @@
+"""Chapter 6, what came next: everything the chapter computes.
+
+The chapter has no model to run: it filters the timeline (the reader's two parameters)
+and formats the outcomes the book's data records: who led the footprints, how they
+became integrated care systems and boards, the money after the plans, and the
+predictions of 2016-17 beside what happened. The timeline is filtered twice, by the
+Python twin here (:func:`shown`) and by the browser (:data:`FILTER`), and the tests check
+that they agree; likewise the label rows (:func:`label_rows` and :func:`label_exprs`).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from .. import bibliography, data
+from ..charts import what_came_next as charts
+from ..layout import Layout, current
+from ..parameters import declared
+from ..tables import Table, table
+from ._common import assumptions_box, bn, count, headline_box, m, text
+
+NOTEBOOK = "06_what_came_next"
+
+# The drop-down shows these words; the parameter keeps the short codes of the data.
+CATEGORY_LABELS = {
+    "all": "All kinds of event",
+    "policy": "Policy and NHS decisions",
+    "legislation": "Laws and bills",
+    "funding": "Money and budgets",
+    "deadline": "Deadlines",
+    "publication": "Reports and analysis",
+    "commentary": "Commentary, campaigns and protest",
+}
+FIRST_YEAR, LAST_YEAR = 2012, 2022
+# The time axis always runs over the whole decade (epoch milliseconds, UTC).
+DOMAIN = (int(pd.Timestamp(f"{FIRST_YEAR}-01-01", tz="UTC").value // 10**6),
+          int(pd.Timestamp(f"{LAST_YEAR}-12-31", tz="UTC").value // 10**6))
+WRAP = 46  # characters a label line may hold: it fits a 375 px phone at 10 px type
+GAP = 0.6  # space between two labels, in lines
+SEASONS = {12: "winter", 1: "winter", 2: "winter", 3: "spring", 4: "spring", 5: "spring",
+           6: "summer", 7: "summer", 8: "summer", 9: "autumn", 10: "autumn", 11: "autumn"}
+
+# How the five 2016-17 articles (and the interview) are credited to readers.
+ARTICLE_CREDITS = {
+    "alderwick_kingsfund_stps_2016": "Hugh Alderwick, The King's Fund blog, November 2016",
+    "sha_kingsfund_launch_2017": "a Socialist Health Association blogger, February 2017",
+    "ham_kingsfund_noise_signal_2016": "Chris Ham, The King's Fund blog, spring 2016",
+    "sha_northeast_meeting_2017": "Socialist Health Association North East, meeting notice, "
+                                  "April 2017",
+    "nhe_betts_interview_2017": "Clive Betts MP, interviewed by National Health Executive, "
+                                "March 2017",
+    "equwell_stps_where_headed_2016": "the equwell blog, autumn 2016",
+}
+RATING_ORDER = ["outstanding", "advanced", "making_progress", "needs_most_improvement"]
+STATUS_WORDS = {"dropped": "dropped", "decided_not_built": "decided but not built",
+                "implemented": "carried out", "stalled": "stalled",
+                "no_decision_found": "with no decision on record"}
+
+
+def credit(entry: dict[str, str]) -> str:
+    """A source as readers see it: who, outlet, when ("Health Service Journal, June
+    2019"); the outlet is left out when it repeats the author."""
+    who = entry.get("author", "")
+    outlet = (entry.get("howpublished") or entry.get("institution")
+              or entry.get("organization") or entry.get("publisher") or "")
+    names = [n for n in (who, outlet) if n]
+    if len(names) == 2 and (names[0] in names[1] or names[1] in names[0]):
+        names = [max(names, key=len)]
+    month = entry.get("month", "")
+    when = " ".join(p for p in (month[:1].upper() + month[1:], entry.get("year", "")) if p)
+    return ", ".join([*names, when] if when else names)
+
+
+def credits(layout: Layout | None = None) -> dict[str, str]:
+    """references.bib key -> its credit, the five articles as the book names them."""
+    layout = layout or current()
+    data.bib_keys(layout)  # notes the bibliography as read, for the execution cache
+    out = {key: credit(entry) or entry.get("title", key)
+           for key, entry in bibliography.entries(layout.bibliography).items()}
+    out.update(ARTICLE_CREDITS)
+    return out
+
+
+def when(date: pd.Timestamp, precision: str) -> str:
+    """A date as precise as the source: "22 Dec 2015", "Dec 2015", "spring 2016", "2016"."""
+    if precision == "day":
+        return f"{date.day} {date:%b %Y}"
+    if precision == "month":
+        return f"{date:%b %Y}"
+    if precision == "season":
+        year = date.year - 1 if date.month in (1, 2) else date.year
+        return f"{SEASONS[date.month]} {year}"
+    return f"{date.year}"
+
+
+def label_lines(date_text: str, event: str, width: int = WRAP) -> list[str]:
+    """An event's label, date first, wrapped into lines a phone can show."""
+    return textwrap.wrap(f"{date_text}: {event}", width=width, break_long_words=False)
+
+
+def prepare_events(timeline: pd.DataFrame, sources: dict[str, str]) -> pd.DataFrame:
+    """The timeline with what the chart draws: epoch ms, year, words, label lines and
+    each label's height in lines (``h``, its gap included)."""
+    frame = timeline.reset_index(drop=True).copy()
+    dates = pd.to_datetime(frame["date"])
+    frame["order"] = range(len(frame))
+    frame["t"] = [int(d.tz_localize("UTC").value // 10**6) for d in dates]
+    frame["year"] = dates.dt.year.astype(int)
+    frame["when"] = [when(d, p) for d, p in zip(dates, frame["date_precision"], strict=True)]
+    frame["category_label"] = frame["category"].map(CATEGORY_LABELS)
+    frame["source"] = frame["source_id"].map(sources)
+    lines = [label_lines(w, e) for w, e in zip(frame["when"], frame["event"], strict=True)]
+    frame["label"] = ["\n".join(ls) for ls in lines]
+    frame["h"] = [len(ls) + GAP for ls in lines]
+    frame["date"] = dates.dt.strftime("%Y-%m-%d")
+    return frame
+
+
+# The browser's filter, the twin of ``shown``.
+FILTER = ("(timeline_category == 'all' || datum.category == timeline_category) && "
+          "datum.year >= start_year")
+
+
+def shown(events: pd.DataFrame, timeline_category: str, start_year: int) -> pd.DataFrame:
+    """The events the timeline shows for these parameter values (the twin of FILTER)."""
+    keep = events["year"] >= start_year
+    if timeline_category != "all":
+        keep &= events["category"] == timeline_category
+    return events[keep].sort_values(["t", "order"]).reset_index(drop=True)
+
+
+def label_exprs(units: float, domain: tuple[int, int] = DOMAIN) -> dict[str, str]:
+    """How the browser places the labels (the twin of ``label_rows``), as Vega
+    expressions over the shown events in date order, with ``cum`` (running total of
+    ``h``), ``runmax`` (running maximum of ``q``) and ``total`` (sum of ``h``) computed
+    by window and aggregate transforms in between.
+
+    The axis holds ``units`` lines of label text. Each label wants its first line level
+    with its point (``want``, in lines from the top); it is pushed down below the label
+    before it and, where the labels after it need the room, up from the bottom. So labels
+    sit beside their points where there is room and never overlap: a label's top is
+    ``slot``, and its leader line ends at ``anchor``, the middle of its first line."""
+    start, end = domain
+    span = end - start
+    want = f"(datum.t - {start}) / {span} * {units} - {0.5 + GAP / 2}"
+    return {
+        "prev": "datum.cum - datum.h",
+        "q": f"{want} - datum.prev",
+        "row": f"min(datum.prev + max(0, datum.runmax), {units} - datum.total + datum.prev)",
+        "slot": f"{start} + (datum.row + {GAP / 2}) / {units} * {span}",
+        "anchor": f"{start} + (datum.row + {GAP / 2 + 0.5}) / {units} * {span}",
+    }
+
+
+def label_rows(events: pd.DataFrame, units: float,
+               domain: tuple[int, int] = DOMAIN) -> pd.DataFrame:
+    """Where each shown label sits (the twin of ``label_exprs``): ``row`` (lines from the
+    top), ``slot`` and ``anchor`` (epoch ms). ``events`` are in the order ``shown``
+    returns."""
+    start, end = domain
+    span = end - start
+    want = (events["t"] - start) / span * units - (0.5 + GAP / 2)
+    prev = events["h"].cumsum() - events["h"]
+    runmax = (want - prev).cummax()
+    row = pd.concat([prev + runmax.clip(lower=0), units - events["h"].sum() + prev],
+                    axis=1).min(axis=1)
+    return pd.DataFrame({"row": row, "slot": start + (row + GAP / 2) / units * span,
+                         "anchor": start + (row + GAP / 2 + 0.5) / units * span})
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What chapter 6 reads from ``data/`` (and the bibliography, for credits)."""
+
+    facts: pd.Series  # key -> value, national_facts
+    events: pd.DataFrame  # timeline, prepared for the chart
+    providers: pd.DataFrame  # provider_finances
+    dashboard: pd.DataFrame  # dashboard_2017
+    ratings: pd.DataFrame  # dashboard_2017_ratings
+    successors: pd.DataFrame  # footprint_successors
+    proposals: pd.DataFrame  # proposal_status (chapter 4's proposals, latest status)
+    sources: dict[str, str]  # bibliography key -> credit
+    layout: Layout | None = None
+
+
+def inputs(layout: Layout | None = None) -> Inputs:
+    """Load chapter 6's data."""
+    sources = credits(layout)
+    facts = data.load("national_facts", layout=layout).set_index("key")["value"]
+    return Inputs(
+        facts, prepare_events(data.load("timeline", layout=layout), sources),
+        data.load("provider_finances", layout=layout),
+        data.load("dashboard_2017", layout=layout),
+        data.load("dashboard_2017_ratings", layout=layout),
+        data.load("footprint_successors", layout=layout),
+        data.load("proposal_status", layout=layout), sources, layout)
+
+
+@dataclass(frozen=True)
+class Results:
+    """Chapter 6's results for one set of parameter values."""
+
+    inputs: Inputs
+    values: dict[str, Any]
+    shown: pd.DataFrame  # the events the timeline shows
+    text: SimpleNamespace
+
+
+def provider_position(inputs: Inputs, year: str) -> float:
+    """Net position of NHS trusts in ``year`` ("2016/17"), GBP m (negative: deficit)."""
+    return float(inputs.providers.set_index("financial_year").loc[year, "net_position_gbp_m"])
+
+
+def fund_added_back(inputs: Inputs) -> pd.DataFrame:
+    """The years whose provider support is recorded, with it added back, GBP m: 2016/17
+    (the Sustainability and Transformation Fund's GBP 1.8bn) and 2018/19 (the Provider
+    Sustainability Fund's GBP 2.45bn)."""
+    f = inputs.facts
+    support = {"2016/17": (1000 * float(f["stf_provider_sustainability_2016_17_gbp_bn"]),
+                           "Sustainability and Transformation Fund"),
+               "2018/19": (1000 * float(f["psf_2018_19_gbp_bn"]),
+                           "Provider Sustainability Fund")}
+    return pd.DataFrame([
+        {"financial_year": year, "support_gbp_m": amount,
+         "without_support_gbp_m": provider_position(inputs, year) - amount,
+         "label": f"Reported position less the {m(amount)} from the {fund}"}
+        for year, (amount, fund) in support.items()])
+
+
+def leaders(inputs: Inputs) -> pd.DataFrame:
+    """The footprint leaders named on 30 March 2016, by background, in display order."""
+    f = inputs.facts
+    named = int(f["stp_leaders_confirmed_2016_03"])
+    rows = [
+        ("Provider chief executive", f["stp_leaders_provider_ceos_2016_03"], "Trusts"),
+        ("Clinical commissioning group", f["stp_leaders_ccg_2016_03"], "CCG leaders"),
+        ("Local government", f["stp_leaders_local_authority_hsj_2016_03"],
+         f"HSJ's count; Public Sector Executive counted "
+         f"{int(f['stp_leaders_councils_pse_2016'])}"),
+        ("Not yet named", int(f["stp_footprints_2016"]) - named,
+         "Footprints still to name a leader"),
+    ]
+    return pd.DataFrame([{"background": b, "n": int(n), "note": note} for b, n, note in rows])
+
+
+def ics_milestones(inputs: Inputs) -> pd.DataFrame:
+    """How many systems there were at each designation, 2017-2021."""
+    f = inputs.facts
+    rows = [
+        ("June 2017", f["acss_first_wave_2017"],
+         "First wave: eight accountable care systems and two devolution areas"),
+        ("2018", f["icss_2018"], "Renamed integrated care systems; four more in May"),
+        ("June 2019", f["icss_2019_06"],
+         "Three northern footprints merge: 44 areas become 42"),
+        ("May 2020", f["icss_2020_05"], "Four more"),
+        ("December 2020", f["icss_2020_12"], "Eleven more"),
+        ("April 2021", f["icss_2021"], "The final 13: the whole of England"),
+    ]
+    return pd.DataFrame([{"when": w, "systems": int(n), "note": note} for w, n, note in rows])
+
+
+def proposal_counts(inputs: Inputs) -> dict[str, int]:
+    """Chapter 4's proposals by their latest status."""
+    counts = inputs.proposals["status_latest"].value_counts()
+    return {status: int(counts.get(status, 0)) for status in STATUS_WORDS}
+
+
+def compute(inputs: Inputs, timeline_category: str, start_year: int) -> Results:
+    """The timeline for these values and the numbers the chapter's prose cites."""
+    f = inputs.facts
+    events = shown(inputs.events, timeline_category, start_year)
+    values = {"timeline_category": timeline_category, "start_year": start_year}
+    dash = inputs.dashboard.set_index("rating")["n_stps"]
+    stf_m = 1000 * float(f["stf_provider_sustainability_2016_17_gbp_bn"])
+    back = fund_added_back(inputs).set_index("financial_year")
+    status = proposal_counts(inputs)
+    by_year = inputs.events.groupby("year").size()
+    prose = text(
+        events_total=count(len(inputs.events)), events_shown=count(len(events)),
+        kind_shown=CATEGORY_LABELS[timeline_category].lower(),
+        years_thin=count(by_year.loc[2014:2022].min()),
+        # partnerships and the first systems
+        first_acss=count(float(f["first_acss_2017"])),
+        acs_funding=m(float(f["first_acss_funding_gbp_m"])),
+        first_wave=count(float(f["acss_first_wave_2017"])),
+        n_outstanding=count(dash["outstanding"]), n_advanced=count(dash["advanced"]),
+        n_progress=count(dash["making_progress"]),
+        n_needs=count(dash["needs_most_improvement"]), n_rated=count(dash.sum()),
+        n_named=count(len(inputs.ratings)),
+        # leadership
+        leaders_named=count(float(f["stp_leaders_confirmed_2016_03"])),
+        leaders_providers=count(float(f["stp_leaders_provider_ceos_2016_03"])),
+        leaders_ccgs=count(float(f["stp_leaders_ccg_2016_03"])),
+        leaders_councils=count(float(f["stp_leaders_local_authority_hsj_2016_03"])),
+        leaders_councils_pse=count(float(f["stp_leaders_councils_pse_2016"])),
+        councils_in_talks=count(float(f["councils_in_nomination_talks_2016"])),
+        councils_answering=count(float(f["councils_answering_foi_2016"])),
+        leads_acute_2016=count(float(f["stp_leads_acute_ceo_2016"])),
+        leads_acute_2019=count(float(f["stp_leads_acute_ceo_2019"])),
+        leads_trust_2016=count(float(f["stp_leads_trust_ceo_incl_mh_2016"])),
+        leads_trust_2019=count(float(f["stp_leads_trust_ceo_incl_mh_2019"])),
+        two_plus_leads=count(float(f["systems_two_plus_leads_2019"])),
+        council_top_post=count(float(f["systems_council_in_top_post_2019"])),
+        nonexec_chair=count(float(f["systems_with_nonexec_chair_2019"])),
+        # integrated care systems and boards
+        footprints=count(float(f["stp_footprints_2016"])),
+        icss_2018=count(float(f["icss_2018"])),
+        icss_2019=count(float(f["icss_2019_06"])),
+        icss_2020_05=count(float(f["icss_2020_05"])),
+        icss_2020_12=count(float(f["icss_2020_12"])),
+        icss_2021=count(float(f["icss_2021"])),
+        footprints_c2019=count(float(f["footprints_c2019"])),
+        nenc_population=f"{float(f['nenc_merged_population_m']):.1f} million",
+        icbs_2022=count(float(f["icbs_established_2022"])),
+        successors=count(inputs.successors["successor_ics_name"].nunique()),
+        # money
+        target_2016=m(float(f["provider_deficit_target_2016_17_gbp_m"])),
+        expected_2016=m(float(f["provider_deficit_expected_2016_17_gbp_m"])),
+        def_2015=bn(-provider_position(inputs, "2015/16") / 1000, 2),
+        def_2016=m(-provider_position(inputs, "2016/17")),
+        def_2017=m(-provider_position(inputs, "2017/18")),
+        def_2018=m(-provider_position(inputs, "2018/19")),
+        def_2019=m(-provider_position(inputs, "2019/20")),
+        stf_bn=bn(stf_m / 1000),
+        def_2016_ex_stf=bn(-float(back.loc["2016/17", "without_support_gbp_m"]) / 1000),
+        def_2018_ex_psf=bn(-float(back.loc["2018/19", "without_support_gbp_m"]) / 1000),
+        nhs_2015=m(-float(f["nhs_combined_position_2015_16_gbp_m"])),
+        nhs_2016=m(float(f["nhs_combined_position_2016_17_gbp_m"])),
+        psf_2018=bn(float(f["psf_2018_19_gbp_bn"]), 2),
+        pfi_2018=m(float(f["provider_pfi_gain_2018_19_gbp_m"])),
+        underlying_2018=bn(float(f["underlying_provider_deficit_2018_19_gbp_bn"]), 0),
+        underlying_nuffield=bn(float(f["provider_underlying_deficit_nuffield_gbp_bn"]), 0),
+        trusts_deficit_2018=count(float(f["trusts_in_deficit_2018_19"])),
+        trusts_deficit_2019=count(float(f["trusts_in_deficit_2019_20"])),
+        settlement=bn(float(f["settlement_real_increase_gbp_bn"])),
+        settlement_pct=f"{float(f['settlement_real_growth_pct']):.1f}%",
+        settlement_hf_pct=f"{float(f['settlement_real_growth_hf_pct']):.1f}%",
+        psf_into_prices=bn(float(f["psf_into_tariff_2019_20_gbp_bn"]), 0),
+        frf=bn(float(f["frf_2019_20_gbp_bn"]), 2),
+        # outcomes of chapter 4's proposals
+        proposals=count(len(inputs.proposals)),
+        **{f"proposals_{k}": count(v) for k, v in status.items()},
+    )
+    return Results(inputs, values, events, prose)
+
+
+def assumptions(results: Results) -> Any:
+    """The chapter's Assumptions box."""
+    return assumptions_box(NOTEBOOK, results.values, results.inputs.layout)
+
+
+def timeline_chart(results: Results, sliders: bool = True) -> alt.LayerChart:
+    """The timeline, with the drop-down and slider (static book) or fixed (live panel)."""
+    params = declared(NOTEBOOK, results.inputs.layout)
+    events = results.inputs.events
+    units = timeline_units(results.inputs)
+    return charts.timeline_chart(
+        events[["t", "order", "year", "category", "category_label", "when", "event",
+                "source", "label", "h"]],
+        params, results.values, CATEGORY_LABELS, DOMAIN, units, FILTER,
+        label_exprs(units), sliders=sliders)
+
+
+def timeline_units(inputs: Inputs) -> float:
+    """The timeline's height in lines of label text: room for every event's label."""
+    return float(inputs.events["h"].sum()) + 1
+
+
+def dashboard_chart(results: Results) -> alt.LayerChart:
+    counts = results.inputs.dashboard.copy()
+    named = ratings_frame(results.inputs).groupby("rating")["footprint"].apply(
+        lambda s: "; ".join(sorted(s)))
+    counts["named"] = counts["rating"].map(named).fillna("")
+    return charts.dashboard_chart(counts)
+
+
+def ratings_frame(inputs: Inputs) -> pd.DataFrame:
+    """The footprints whose July 2017 rating the sources name, with words for people."""
+    names = inputs.successors.set_index("stp17cd")["stp17nm"]
+    labels = inputs.dashboard.set_index("rating")["rating_label"]
+    frame = inputs.ratings.assign(
+        footprint=inputs.ratings["stp17cd"].map(names),
+        rating_words=inputs.ratings["rating"].map(labels),
+        rank=inputs.ratings["rating"].map({r: i for i, r in enumerate(RATING_ORDER)}),
+        reported_by=inputs.ratings["source_id"].map(inputs.sources))
+    return frame.sort_values(["rank", "footprint"]).reset_index(drop=True)
+
+
+def ratings_table(results: Results) -> Table:
+    return table(
+        ratings_frame(results.inputs),
+        "The footprints whose July 2017 rating the sources name",
+        {"footprint": "Footprint", "rating_words": "Rating, July 2017",
+         "reported_by": "Reported by"})
+
+
+def leadership_chart(results: Results) -> alt.LayerChart:
+    return charts.leadership_chart(leaders(results.inputs))
+
+
+def ics_chart(results: Results) -> alt.LayerChart:
+    return charts.ics_chart(ics_milestones(results.inputs))
+
+
+def successors_table(results: Results) -> Table:
+    """What each of the 44 footprints became, with what the sources say and who says it."""
+    frame = results.inputs.successors.assign(
+        sources=lambda d: [f"{note} ({results.inputs.sources[key]})" if note else
+                           f"({results.inputs.sources[key]})"
+                           for note, key in zip(d["note"].fillna(""), d["source_id"],
+                                                strict=True)])
+    frame = frame.sort_values("stp17nm", key=lambda s: s.str.lower())
+    return table(
+        frame, "What each of the 44 footprints became (integrated care system names of "
+               "2021; the boards took them over on 1 July 2022)",
+        {"stp17nm": "Footprint (2016)", "successor_ics_name": "Integrated care system",
+         "sources": "What the sources say"})
+
+
+def providers_chart(results: Results) -> alt.LayerChart:
+    return charts.providers_chart(results.inputs.providers, fund_added_back(results.inputs))
+
+
+def predictions(results: Results) -> pd.DataFrame:
+    """The predictions (and promises) of 2016-17 beside what happened, for people."""
+    i, n = results.inputs, results.text
+    f = i.facts
+    status = proposal_counts(i)
+    reconfig = ", ".join(f"{count(status[k])} {STATUS_WORDS[k]}" for k in STATUS_WORDS)
+    rows = [
+        ("STPs could be a real 'game-changer' for place-based care, and were starting to "
+         "fill the gap in system leadership left by the strategic health authorities. "
+         f"({ARTICLE_CREDITS['ham_kingsfund_noise_signal_2016']})",
+         f"The footprints became the NHS's planning areas: the first {n.first_acss} "
+         f"accountable care systems in June 2017, all {n.icss_2021} areas integrated care "
+         f"systems from April 2021, and {n.icbs_2022} statutory integrated care boards, "
+         "replacing the CCGs, from 1 July 2022. Whether care became more place-based is "
+         "not measured here.",
+         "NHS England (March 2017 and 2022); Healthcare Leader (March 2021)"),
+        ("The October 2016 plans were the start of a longer process of improvement, not "
+         "the last word; the real test would be putting them into practice. "
+         f"({ARTICLE_CREDITS['alderwick_kingsfund_stps_2016']})",
+         "Within five months the plans were recast as partnerships (March 2017). In 2018 "
+         "every area was asked for a new five-year plan, to be agreed in 2019, replacing "
+         "the 2016 plans.",
+         "NHS England, Next Steps (March 2017); Health Service Journal (2018)"),
+        ("Providers must return to financial balance in 2016/17; the year's aim was a "
+         f"sector deficit of {n.target_2016}. (NHS England, planning guidance, December "
+         "2015; Full Fact, December 2016)",
+         f"Trusts ended 2016/17 {n.def_2016} in deficit after {n.stf_bn} of fund support "
+         f"(about {n.def_2016_ex_stf} without it), and were in deficit every year to "
+         f"2019/20 ({n.def_2019}).",
+         "NHS England (December 2015); Full Fact (December 2016); The King's Fund"),
+        ("Few believe savings on this scale can be made while services are being "
+         "transformed (Clive Betts MP, reporting the people he spoke to; National Health "
+         "Executive, March 2017).",
+         "CHPI reported in May 2017 that hospitals had found recurrent savings of "
+         f"{float(f['hospital_recurrent_savings_pct']):.1f}% the year before, against "
+         f"average targets of {float(f['hospital_savings_target_next_year_pct']):.0f}% and "
+         f"{float(f['hospital_savings_target_year_after_pct']):.1f}% for the next two "
+         f"years. In 2018/19 the trusts' underlying deficit was put at about "
+         f"{n.underlying_2018}.",
+         "Centre for Health and the Public Interest (May 2017); Health Service Journal "
+         "(2019)"),
+        ("The plans would need about £10bn of capital to get off the ground (the BMA's "
+         f"estimate was {bn(float(f['bma_stp_capital_estimate_gbp_bn']), 2)}); Clive Betts "
+         "MP was not surprised. (British Medical Association, February 2017; National "
+         "Health Executive, March 2017)",
+         f"The Spring Budget 2017 gave {m(float(f['spring_budget_stp_capital_gbp_m']))}, "
+         f"shared among {count(float(f['stp_capital_spring_2017_schemes']))} areas in July "
+         "2017; the Autumn Budget 2017 promised "
+         f"{bn(float(f['autumn_budget_2017_stp_capital_gbp_bn']))} by 2022/23. By 2019 about "
+         f"{bn(float(f['capital_allocated_to_date_gbp_bn']))} had been allocated against "
+         f"more than {bn(float(f['capital_requested_gbp_bn']))} of bids.",
+         "National Health Executive (July 2017); Healthcare Leader (November 2017); Health "
+         "Service Journal (2019)"),
+        ("The extra social care money was not enough: 'we could be back here in a year's "
+         f"time'. ({ARTICLE_CREDITS['nhe_betts_interview_2017']})",
+         "In 2018 the Local Government Association put the adult social care funding gap "
+         f"at {bn(float(f['social_care_gap_lga_2018_gbp_bn']))} by 2020.",
+         "Local Government Association (2018)"),
+        ("A risk, not a forecast: rows over hospital changes might drown out prevention and "
+         f"primary care ({ARTICLE_CREDITS['alderwick_kingsfund_stps_2016']}); closures "
+         f"would 'steal the attention' ({ARTICLE_CREDITS['equwell_stps_where_headed_2016']}).",
+         f"Of the {n.proposals} hospital proposals chapter 4 follows: {reconfig}. Primary "
+         "care networks began across England in July 2019. The book does not measure "
+         "whether prevention lost out.",
+         "The sources listed in chapter 4; NHS Confederation (2022)"),
+        ("STPs were loose coalitions with no statutory powers: they could encourage change "
+         "but not make it; the blogger suggested local government lead them, with a "
+         f"ten-year remit. ({ARTICLE_CREDITS['sha_kingsfund_launch_2017']})",
+         f"From 1 July 2022 the {n.icbs_2022} integrated care boards were statutory NHS "
+         f"bodies with the CCGs' commissioning duties. In 2019, {n.council_top_post} of the "
+         f"{n.icss_2021} systems had a councillor or council official in a lead post.",
+         "NHS England (2022); Health Service Journal (2019)"),
+        ("The Forward View's bargain: efficiency of 2-3% a year and £8bn more by 2020/21 "
+         "would close the gap. (NHS England, October 2014; see chapter 1)",
+         "The settlement was replaced early: in June 2018 the government promised NHS "
+         f"England {n.settlement} a year more in real terms by 2023/24 (about "
+         f"{n.settlement_pct} a year), and the Long Term Plan of January 2019 set out how "
+         "to spend it.",
+         "Healthcare Leader (June 2018); The King's Fund (January 2019)"),
+    ]
+    return pd.DataFrame(rows, columns=["prediction", "outcome", "sources"])
+
+
+def predictions_table(results: Results) -> Table:
+    return table(
+        predictions(results),
+        "What was predicted or promised in 2014-17, and what happened",
+        {"prediction": "The prediction, and who made it", "outcome": "What happened",
+         "sources": "Sources for what happened"})
+
+
+def live(inputs: Inputs) -> Callable[..., tuple[Any, Any]]:
+    """The live panel's function: new values in, the timeline and a count out."""
+    def redraw(**values: Any) -> tuple[Any, Any]:
+        results = compute(inputs, **values)
+        numbers = {"Events shown": results.text.events_shown,
+                   "Of all the dated events": results.text.events_total}
+        return headline_box(numbers), timeline_chart(results, sliders=False)
+    return redraw
+
+
+def panel(results: Results) -> Any:
+    """The ipywidgets panel (a one-line note when the pipeline runs the chapter)."""
+    from ..widgets import controls
+
+    return controls(NOTEBOOK, live(results.inputs), results.values,
+                    layout=results.inputs.layout)

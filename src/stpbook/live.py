@@ -1,0 +1,90 @@
+"""Chapters read cleanly in Voila, where no MyST renderer runs.
+
+JupyterLab renders the chapters' MyST Markdown with ``jupyterlab-myst``, which evaluates
+``{eval}`` roles in the kernel. Voila renders Markdown cells on the server, without MyST,
+so a role would show as raw text. :func:`voila_prelaunch` (set as Voila's
+``prelaunch_hook`` by ``jupyter_config/voila.py``) rewrites a chapter before Voila runs
+it:
+
+- a Markdown cell with ``{eval}`` roles becomes a code cell that displays the same
+  Markdown with the values filled in by the kernel (Voila shows outputs, not code);
+- ``{cite}`key` `` becomes "(Author, year)" from the bibliography;
+- ``{ref}`text <label>` `` and ``(label)=`` targets become plain text.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from . import bibliography
+from .errors import StpBookError
+from .layout import find_root
+
+EVAL = re.compile(r"\{eval\}`([^`]+)`")
+CITE = re.compile(r"\{cite(?::\w+)?\}`([^`]+)`")
+REF = re.compile(r"\{(?:ref|doc|numref)\}`([^`<]*?)\s*(?:<[^>]*>)?`")
+TARGET = re.compile(r"^\([\w.:-]+\)=\s*$", re.MULTILINE)
+
+
+def cite_text(keys: str, entries: dict[str, dict[str, str]]) -> str:
+    """``"fyfv_2014,dh_sr2015"`` -> ``"(NHS England, 2014; Department of Health, 2015)"``."""
+    parts = []
+    for key in (k.strip() for k in keys.split(",")):
+        entry = entries.get(key, {})
+        who = (entry.get("author", "") or entry.get("howpublished", "") or key).split(" and ")
+        name = who[0] + (" and others" if len(who) > 2 else f" and {who[1]}" if len(who) == 2
+                         else "")
+        parts.append(f"{name}, {entry['year']}" if entry.get("year") else name)
+    return "(" + "; ".join(parts) + ")"
+
+
+def plain_roles(text: str, entries: dict[str, dict[str, str]]) -> str:
+    """MyST roles other than ``{eval}`` as plain text."""
+    text = CITE.sub(lambda m: cite_text(m.group(1), entries), text)
+    text = REF.sub(lambda m: m.group(1) or "the section", text)
+    return TARGET.sub("", text)
+
+
+def _fstring_body(text: str) -> str:
+    """Markdown with ``{eval}`` roles as the body of a Python f-string."""
+    pieces = []
+    last = 0
+    for match in EVAL.finditer(text):
+        pieces.append(text[last:match.start()].replace("{", "{{").replace("}", "}}"))
+        pieces.append("{" + match.group(1) + "}")
+        last = match.end()
+    pieces.append(text[last:].replace("{", "{{").replace("}", "}}"))
+    return "".join(pieces).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+
+
+def readable(notebook: Any, entries: dict[str, dict[str, str]]) -> Any:
+    """The notebook with its Markdown made readable without a MyST renderer."""
+    import nbformat
+
+    cells = []
+    for cell in notebook.cells:
+        if cell.cell_type != "markdown":
+            cells.append(cell)
+            continue
+        source = plain_roles(cell.source, entries)
+        if EVAL.search(source):
+            code = ("from IPython.display import Markdown\n"
+                    f'Markdown(f"""{_fstring_body(source)}""")')
+            cells.append(nbformat.v4.new_code_cell(code, metadata={"tags": ["prose"]}))
+        else:
+            cell.source = source
+            cells.append(cell)
+    notebook.cells = cells
+    return notebook
+
+
+def voila_prelaunch(req: Any, notebook: Any, cwd: str) -> Any:
+    """Voila's ``prelaunch_hook``: see the module docstring."""
+    try:
+        root = find_root(Path(cwd))
+        entries = bibliography.entries(root / "references.bib")
+    except StpBookError:
+        entries = {}
+    return readable(notebook, entries)
