@@ -278,6 +278,25 @@ def dashboard_2017(sources: Path) -> list[dict]:
             for r in _read(sources, "dashboard")]
 
 
+def footprint_areas(sources: Path) -> list[dict]:
+    """The CCGs and local authority districts of each footprint, by name, for the
+    profiles and the index's search: one row per (footprint, area).
+
+    CCGs (``CCG17CD``, ``CCG17NM``) come from the CCG-to-STP lookup; districts
+    (``LAD17CD``, ``LAD17NM``) from the LSOA lookup, one row for every footprint holding
+    at least one of the district's LSOAs, so a district split between footprints (17 of
+    them) appears under each. Sorted by footprint, type, then name.
+    """
+    rows = [{"stp17cd": r["STP17CD"], "area_type": "ccg", "code": r["CCG17CD"],
+             "name": r["CCG17NM"], "source_id": "ons_ccg_stp_lookup_2017"}
+            for r in _read(sources, "ccg_stp")]
+    lads = {(r["STP17CD"], r["LAD17CD"]): r["LAD17NM"] for r in _read(sources, "lsoa")}
+    rows += [{"stp17cd": stp, "area_type": "local_authority", "code": lad, "name": name,
+              "source_id": "ons_lsoa_ccg_stp_lookup_2017"}
+             for (stp, lad), name in lads.items()]
+    return sorted(rows, key=lambda r: (r["stp17cd"], r["area_type"], r["name"], r["code"]))
+
+
 def _cell(value) -> str:
     if value is None:
         return ""
@@ -328,6 +347,7 @@ COMPUTED = {
     "real_growth_by_government.csv": real_growth_by_government,
     "activity_assumptions.csv": activity_assumptions,
     "dashboard_2017.csv": dashboard_2017,
+    "footprint_areas.csv": footprint_areas,
 }
 
 

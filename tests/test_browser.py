@@ -15,17 +15,16 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import statistics
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from stpbook import paths, pipeline
+from stpbook import pipeline
 
 import browser_harness as bh
-from conftest import ROOT
+from conftest import LAYOUT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -35,15 +34,10 @@ TIMING_MOVES = 20
 
 # --- fixtures -------------------------------------------------------------------------
 
-def _book_root() -> Path:
-    return Path(os.environ["STPBOOK_ROOT"]).resolve() if os.environ.get("STPBOOK_ROOT") \
-        else ROOT
-
-
 @pytest.fixture(scope="session")
 def book_html() -> Path:
     """The default book, built by the pipeline (fast when `make book` already ran)."""
-    return pipeline.make_book(_book_root(), log=lambda _: None).html
+    return pipeline.make_book(LAYOUT, log=lambda _: None).html
 
 
 @pytest.fixture(scope="module")
@@ -278,9 +272,7 @@ def _every_page(book_html: Path, visit: Callable[[Path], dict[str, int]]) -> dic
 def test_every_page_served_over_http(browser, book_html: Path, server: str,
                                      timings: list[dict]):
     """Served from 127.0.0.1: clean load, charts draw, controls work, model agrees;
-    a screenshot of each chapter; slider-to-redraw times."""
-    shots = book_html.parent / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
+    slider-to-redraw times (``make screenshots`` takes the pictures)."""
 
     def visit(rel: Path) -> dict[str, int]:
         url = server + rel.as_posix()
@@ -292,8 +284,6 @@ def test_every_page_served_over_http(browser, book_html: Path, server: str,
                 assert first and first > 0, f"{url}: no chart recorded when it was drawn"
                 timings.append({"page": rel.stem, "first_chart_ms": round(first, 1)})
             _wait_for_math(page)
-            if rel.parts[0] == "chapters":
-                page.screenshot(path=str(shots / f"{rel.stem}.png"), full_page=True)
             _assert_clean(watch, url)
             return counts
 
@@ -355,86 +345,5 @@ def test_download_links_point_into_the_book(book_html: Path):
             if not target.is_file():
                 missing.append(f"{page.relative_to(book_html)}: {a['href']}")
     assert not missing, "download links to files missing from the book:\n" + "\n".join(missing)
-    if not seen and (paths.root() / "data").exists():
+    if not seen and LAYOUT.data.exists():
         pytest.skip("no chart in the book has a download link yet")
-
-
-# --- the live panel in a real kernel (Voila) -------------------------------------------
-
-LIVE_NOTEBOOK = '''
-from stpbook import widgets
-from stpbook.models import gap
-
-def live(demand_growth, funding_growth, efficiency_rate, horizon_year):
-    path = gap.gap_path(100.0, 2013, horizon_year, demand_growth, funding_growth,
-                        efficiency_rate)
-    return path[["financial_year", "remaining_gap_bn"]].round(6)
-
-widgets.controls("01_forward_view", live, {})
-'''
-
-
-def test_live_controls_in_voila(browser, tmp_path: Path):
-    """stpbook.widgets.controls in a live kernel: Voila renders one control per declared
-    parameter, and typing a value into a slider's readout recomputes the table."""
-    import socket
-    import subprocess
-    import sys
-    import time
-
-    import nbformat
-
-    from stpbook import parameters
-    from stpbook.models import gap
-
-    params = parameters.declared("01_forward_view")
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "stpbook", "display_name": "Python 3 (stpbook)",
-                                 "language": "python"}
-    nb.cells.append(nbformat.v4.new_code_cell(LIVE_NOTEBOOK))
-    nbformat.write(nb, str(tmp_path / "live.ipynb"))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    voila = Path(sys.executable).parent / "voila"
-    env = dict(os.environ, STPBOOK_ROOT=str(_book_root()))
-    proc = subprocess.Popen(
-        [str(voila), "live.ipynb", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-         "--Voila.tornado_settings={'disable_check_xsrf': True}"],
-        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.3)
-        with bh.open_page(browser, base, base) as (page, watch):
-            page.wait_for_selector(".widget-slider", timeout=90000)
-            sliders = page.locator(".widget-slider")
-            numeric = [p for p in params.values() if p.minimum is not None]
-            assert sliders.count() == len(numeric)
-            page.wait_for_selector(".jp-OutputArea-output table, .output_area table",
-                                   timeout=60000)
-            name = "demand_growth"
-            index = [p.name for p in numeric].index(name)
-            readout = sliders.nth(index).locator(".widget-readout")
-            readout.click()
-            page.keyboard.press("Control+A")
-            page.keyboard.type("0.05")
-            page.keyboard.press("Enter")
-            want = gap.gap_path(100.0, 2013, int(params["horizon_year"].default), 0.05,
-                                params["funding_growth"].default,
-                                params["efficiency_rate"].default)
-            last = f"{want['remaining_gap_bn'].iloc[-1]:.6f}".rstrip("0")
-            page.wait_for_function(
-                "(t) => Array.from(document.querySelectorAll('table')).some("
-                "el => el.innerText.includes(t))", arg=last, timeout=30000)
-            assert not watch.page_errors, watch.page_errors
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()

@@ -72,6 +72,7 @@ def test_windows_table_separates_published_from_modelled(book):
     assert shown[~kinds].str.startswith("This book's model").all()
     html = ch.windows_table(book).html()
     assert ">29.6<" in html and ">25.8<" in html and ">30<" in html
+    assert "2014/15 to 2020/21" in html
 
 
 def test_efficiency_needed_lies_inside_the_forward_views_range(book):
@@ -232,6 +233,14 @@ def test_rates_read_as_a_person_would_write_them(fraction, shown):
     assert ch.rate(fraction) == shown
 
 
+def test_what_is_left_reads_right_either_side_of_zero(inputs, book):
+    assert book.text.remaining_sentence == "That leaves £9.6bn for extra funding to cover."
+    ample = ch.compute(inputs, demand_growth=0.0, funding_growth=0.02, efficiency_rate=0.05,
+                       horizon_year=2016)
+    assert ample.text.remaining_sentence.startswith("Efficiency and funding together")
+    assert "-£" not in ample.text.remaining_sentence
+
+
 def test_prose_numbers_are_formatted_strings(book):
     for name, value in vars(book.text).items():
         assert isinstance(value, str) and value, name
@@ -244,6 +253,7 @@ def test_prose_numbers_are_formatted_strings(book):
 def test_tables_fit_a_phone_and_speak_to_people(book):
     for tab in (ch.path_table(book), ch.providers_table(book), ch.windows_table(book)):
         assert 2 <= len(tab.frame.columns) <= 4
+        assert "Year" not in tab.frame.columns or "Year" in tab.numeric  # no wrapping
         # numeric headings do not wrap: keep them short enough for a phone
         assert all(len(c) <= 12 for c in tab.numeric), tab.numeric
         assert not INTERNAL.search(tab.caption + tab.note + " ".join(tab.frame.columns))

@@ -64,6 +64,22 @@ def test_gap_per_head():
     assert fp.gap_per_head([876], [1.46e6])[0] == pytest.approx(600, rel=0.001)
 
 
+def test_successors_counts_merged_renamed_and_kept():
+    feet = pd.DataFrame({"stp17cd": ["a", "b", "c", "d"], "stp17nm": ["A", "B", "C", "D"]})
+    succ = pd.DataFrame({"stp17cd": ["a", "b", "c", "d"],
+                         "successor_ics_name": ["A", "BC", "BC", "D and more"]})
+    out = fp.successors(feet, succ)
+    assert out["systems"] == 3 and out["kept"] == 1 and out["merged"] == {"BC": 2}
+    assert out["changed"]["stp17nm"].tolist() == ["D", "B", "C"]  # renamed, then merged
+
+
+def test_successors_of_the_44(table):
+    # 44 footprints, 42 integrated care systems from April 2021: the three northern
+    # footprints became North East and North Cumbria (June 2019).
+    out = fp.successors(table, data.load("footprint_successors"))
+    assert out["systems"] == 42 and out["merged"] == {"North East and North Cumbria": 3}
+
+
 @pytest.mark.parametrize("call", [
     lambda: fp.population_summary([]),
     lambda: fp.population_summary([1e6, -5]),
@@ -74,6 +90,9 @@ def test_gap_per_head():
     lambda: fp.measure_column(pd.DataFrame({"population_mid2016": [1]}), "beds"),
     lambda: fp.per_region(pd.DataFrame({"x": [1]})),
     lambda: fp.population_summary([np.nan]),
+    lambda: fp.successors(pd.DataFrame({"stp17cd": ["a"], "stp17nm": ["A"]}),
+                          pd.DataFrame({"stp17cd": ["b"], "successor_ics_name": ["B"]})),
+    lambda: fp.successors(pd.DataFrame({"stp17cd": ["a"]}), pd.DataFrame({"x": [1]})),
 ])
 def test_bad_input_is_refused(call):
     with pytest.raises(ParameterError):

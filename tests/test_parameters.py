@@ -97,7 +97,8 @@ def test_every_scenario_in_the_repository_loads():
 
 
 @pytest.mark.parametrize("unit, value, shown, reader_unit", [
-    ("fraction a year", 0.025, "2.50%", "% a year"),
+    ("fraction a year", 0.025, "2.5%", "% a year"),
+    ("fraction a year", 0.04, "4%", "% a year"),
     ("share of planned efficiency", 0.5, "50%", "% of planned efficiency"),
     ("GBP m a year", 325.0, "£325m", "£m a year"),
     ("years", 3, "3", "years"),

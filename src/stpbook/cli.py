@@ -11,6 +11,8 @@
     stpbook scenarios                             regenerate the book's scenario page
     stpbook handout                               the student handout (PDF)
     stpbook offline                               the offline pack (zip)
+    stpbook slides                                the lesson plans' slide decks (offline HTML)
+    stpbook teaching [--pages]                    every teaching file; --pages: the teaching pages
     stpbook seminar [--port N]                    the live seminar dashboard (Voila)
     stpbook lab [--port N]                        JupyterLab on 127.0.0.1
     stpbook setup                                 register the kernel and the book's folder
@@ -40,15 +42,34 @@ def _layout() -> Layout:
 
 
 def _list(_: argparse.Namespace) -> int:
+    import re
+
     from . import parameters
 
     layout = _layout()
+    names: dict[str, str] | None = None
     for nb in parameters.chapter_notebooks(layout):
         print(f"{nb.stem}  (stpbook run {parameters.short_name(nb)})")
         for p in parameters.declared(nb, layout).values():
             step = f", step {p.step:g}" if p.step else ""
-            print(f"  {p.name}: {p.type} = {p.default!r}  [{p.describe_range()}{step}] {p.unit}")
+            codes = p.type == "str" and p.choices and any(
+                re.fullmatch(r"E54\d{6}", c) for c in p.choices)
+            if not codes:
+                print(f"  {p.name}: {p.type} = {p.default!r}  [{p.describe_range()}{step}] "
+                      f"{p.unit}")
+                print(f"      {p.title}: {p.note}")
+                continue
+            # Footprint codes mean little on their own: list each with its name.
+            if names is None:
+                from . import data
+
+                foot = data.load("footprints", layout=layout)
+                names = dict(zip(foot["stp17cd"], foot["stp17nm"], strict=True))
+            print(f"  {p.name}: {p.type} = {p.default!r}  [one of the {len(p.choices)} "
+                  f"values below] {p.unit}")
             print(f"      {p.title}: {p.note}")
+            for code in p.choices:
+                print(f"        {code}  {names.get(code, '')}".rstrip())
     return 0
 
 
@@ -161,6 +182,33 @@ def _offline(_: argparse.Namespace) -> int:
     return 0
 
 
+def _slides(_: argparse.Namespace) -> int:
+    from .teaching import numbers, slides
+
+    layout = _layout()
+    for deck in slides.build(numbers.book(layout), layout.teaching / "slides"):
+        print(f"wrote {deck}")
+    return 0
+
+
+def _teaching(args: argparse.Namespace) -> int:
+    from . import teaching
+    from .teaching import pages
+
+    layout = _layout()
+    if args.pages:
+        for page in pages.write(layout):
+            print(f"wrote {page}")
+        return 0
+    manifest = teaching.build(layout, print, force=True)
+    print(f"wrote {layout.teaching}: " + ", ".join(
+        f"{name}.pdf {n} pages" + ("" if manifest["printed"][name] else " (a note: no browser)")
+        for name, n in manifest["pages"].items()))
+    if (layout.html() / "index.html").exists():
+        print(f"published into {teaching.publish(layout, layout.html(), print)}")
+    return 0
+
+
 def _seminar(args: argparse.Namespace) -> int:
     from . import servers
 
@@ -256,6 +304,13 @@ def parser() -> argparse.ArgumentParser:
                    ).set_defaults(func=_handout)
     sub.add_parser("offline", help="the offline pack -> _build/teaching/stp-book-offline.zip"
                    ).set_defaults(func=_offline)
+    sub.add_parser("slides", help="the lesson plans' slide decks -> _build/teaching/slides/"
+                   ).set_defaults(func=_slides)
+    teach = sub.add_parser("teaching", help="handout, role cards, slides -> _build/teaching, "
+                           "published into the built book with the offline pack")
+    teach.add_argument("--pages", action="store_true", help="instead, rewrite the generated "
+                       "teaching pages in chapters/ (lesson plans, debate kit, pre-reading)")
+    teach.set_defaults(func=_teaching)
     seminar = sub.add_parser("seminar", help="the live seminar dashboard on 127.0.0.1 (Voila)")
     seminar.add_argument("--port", type=_port, default=None, help="port (default 8866, or PORT)")
     seminar.set_defaults(func=_seminar)

@@ -207,6 +207,17 @@ class Layout:
             out.append(("", [Path(str(e["file"])).name for e in toc["chapters"]]))
         return out
 
+    def profile_notebook(self) -> Path | None:
+        """The notebook run once per footprint (``stpbook.profiles.notebook`` in
+        ``_config.yml``), or None."""
+        import yaml
+
+        if not self.config_file.is_file():
+            return None
+        config = yaml.safe_load(self.config_file.read_text(encoding="utf-8")) or {}
+        notebook = ((config.get("stpbook") or {}).get("profiles") or {}).get("notebook")
+        return self.root / notebook if notebook and (self.root / notebook).is_file() else None
+
     def notebooks(self, part: str | None = None) -> list[Path]:
         """The executable pages (notebooks) listed in the table of contents, in reading
         order; with ``part``, only those under that caption."""

@@ -81,14 +81,15 @@ class Parameter:
             return "yes" if value else "no"
         if self.type == "str":
             return str(value)
-        if self.percent:
-            return f"{100 * float(value):.{_decimals(100 * (self.step or 0.01))}f}%"
+        if self.percent:  # as many decimals as the step needs, no trailing zeros
+            text = f"{100 * float(value):.{_decimals(100 * (self.step or 0.01))}f}"
+            return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
         if self.unit.startswith("GBP m"):
             return f"£{float(value):,.0f}m"
         if self.unit.startswith("GBP bn"):
             return f"£{float(value):,.1f}bn"
-        if self.type == "int":
-            return f"{int(value):d}" if "year" in self.unit else f"{int(value):,d}"
+        if self.type == "int":  # thousands separators for counts, not for years or seeds
+            return f"{int(value):,d}" if abs(int(value)) >= 10000 else f"{int(value):d}"
         return f"{float(value):,.{_decimals(self.step or 0.01)}f}"
 
     def describe_range(self) -> str:
@@ -107,8 +108,11 @@ def _decimals(step: float) -> int:
 
 
 def chapter_notebooks(layout: Layout | None = None) -> list[Path]:
-    """Every executable page (notebook) in the table of contents, in reading order."""
-    return (layout or current()).notebooks()
+    """Every chapter notebook: the executable pages of the table of contents, in reading
+    order, then the profile notebook run once per footprint (if the book has one)."""
+    layout = layout or current()
+    profile = layout.profile_notebook()
+    return layout.notebooks() + ([profile] if profile else [])
 
 
 def short_name(notebook: Path | str) -> str:
@@ -279,6 +283,14 @@ def check_value(param: Parameter, value: Any, where: str = "") -> Any:
             f"got {shown}"
         ) from None
     if param.choices and coerced not in param.choices:
+        import difflib
+
+        near = difflib.get_close_matches(str(coerced), param.choices, n=3, cutoff=0.5)
+        if len(param.choices) > 8:
+            hint = f"the nearest valid ones are {', '.join(near)}" if near else \
+                f"{len(param.choices)} values are valid (stpbook list shows them)"
+            raise ParameterError(f"{prefix}parameter {param.name!r} got {coerced!r}"[:120]
+                                 + f", which is not valid; {hint}")
         raise ParameterError(
             f"{prefix}parameter {param.name!r} must be {param.describe_range()}, got "
             f"{coerced!r}"[:300])

@@ -36,10 +36,16 @@ def take(html: Path, out: Path, pages: list[str] | None = None,
                     wait_for_charts(tab)
                 except Exception:  # noqa: BLE001 - a page without a drawn chart still gets its picture
                     pass
-                tab.wait_for_timeout(300)
+                # A viewport as tall as the page, rather than Playwright's full_page
+                # capture, which briefly resizes the page sideways and makes
+                # container-width charts redraw at the wrong width.
+                height = tab.evaluate("() => document.documentElement.scrollHeight")
+                tab.set_viewport_size({"width": width, "height": min(height, 30000)})
+                tab.wait_for_timeout(500)
                 target = out / str(width) / rel.with_suffix(".png")
                 target.parent.mkdir(parents=True, exist_ok=True)
-                tab.screenshot(path=str(target), full_page=True)
+                tab.screenshot(path=str(target))
+                tab.set_viewport_size({"width": width, "height": 900})
                 yield f"{target}"
             tab.close()
 

@@ -58,12 +58,14 @@ class Table:
         rows = []
         for record in self.frame.itertuples(index=False, name=None):
             cells = "".join(
-                f'<td class="{self._align(c)}">'
+                f'<td class="{self._align(c)}" data-label="{html.escape(str(c))}">'
                 f"{html.escape(_cell(v, self.formats.get(c)))}</td>"
                 for c, v in zip(cols, record, strict=True))
             rows.append(f"<tr>{cells}</tr>")
         note = f'<p class="stp-table-note">{html.escape(self.note)}</p>' if self.note else ""
-        return ('<div class="stp-table-wrap"><table class="stp-table">'
+        # Four or more columns do not fit a phone: there each row becomes a card.
+        cards = " stp-cards" if len(cols) >= 4 else ""
+        return (f'<div class="stp-table-wrap"><table class="stp-table{cards}">'
                 f"<caption>{html.escape(self.caption)}</caption>"
                 f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
                 f"{note}</div>")
@@ -91,9 +93,11 @@ def table(frame: pd.DataFrame, caption: str, columns: Mapping[str, str] | None =
     return Table(shown, caption, fmts, numeric, note)
 
 
-def _range(param: Parameter) -> str:
+def _range(param: Parameter, labels: Mapping[str, str] | None = None) -> str:
     if param.choices:
-        return ", ".join(param.choices)
+        shown = [(labels or {}).get(c, c) for c in param.choices]
+        return ", ".join(shown) if len(shown) <= 6 else f"{len(shown)} choices: " + \
+            ", ".join(shown[:3]) + " …"
     if param.type == "bool":
         return "yes or no"
     return f"{param.display(param.minimum)} to {param.display(param.maximum)}"
@@ -115,18 +119,26 @@ class Assumptions:
     why, and how to change it (sliders, ``stpbook run``, plain ``papermill``)."""
 
     def __init__(self, notebook: str, params: Mapping[str, Parameter],
-                 values: Mapping[str, Any]):
+                 values: Mapping[str, Any],
+                 choice_labels: Mapping[str, Mapping[str, str]] | None = None):
         self.notebook, self.params, self.values = notebook, params, values
+        self.choice_labels = choice_labels or {}
+
+    def _value(self, name: str, p: Parameter) -> str:
+        value = self.values.get(name, p.default)
+        return self.choice_labels.get(name, {}).get(value, p.display(value))
 
     def _repr_html_(self) -> str:
         rows = []
         for name, p in self.params.items():
             value = self.values.get(name, p.default)
             rows.append(
-                f"<tr><th scope=\"row\">{html.escape(p.title)}</th>"
-                f'<td class="stp-num">{html.escape(p.display(value))}</td>'
-                f"<td>{html.escape(_range(p))}</td><td>{html.escape(p.note)}</td>"
-                f"<td><code>{html.escape(name)}</code></td></tr>")
+                f"<tr><th scope=\"row\">{html.escape(p.title)}<br>"
+                f'<code class="stp-name">{html.escape(name)}</code></th>'
+                f'<td class="stp-num" data-label="Value">{html.escape(self._value(name, p))}</td>'
+                f'<td data-label="Allowed">'
+                f"{html.escape(_range(p, self.choice_labels.get(name)))}</td>"
+                f'<td data-label="Why this value">{html.escape(p.note)}</td></tr>')
         first = next(iter(self.params.items()), None)
         command = ""
         if first:
@@ -143,19 +155,19 @@ class Assumptions:
         return (
             '<div class="admonition stp-assumptions"><p class="admonition-title">'
             "The assumptions behind this chapter</p>"
-            '<div class="stp-table-wrap"><table class="stp-table"><caption>The values this '
-            "page was built with</caption><thead><tr><th scope=\"col\">Assumption</th>"
+            '<div class="stp-table-wrap"><table class="stp-table stp-cards"><caption>The '
+            "values this page was built with</caption><thead><tr><th scope=\"col\">Assumption</th>"
             '<th scope="col" class="stp-num">Value</th><th scope="col">Allowed</th>'
-            '<th scope="col">Why this value</th><th scope="col">Name in code</th></tr>'
+            '<th scope="col">Why this value</th></tr>'
             f"</thead><tbody>{''.join(rows)}</tbody></table></div>{command}</div>")
 
     def __repr__(self) -> str:
         return "Assumptions: " + ", ".join(
-            f"{p.title} = {p.display(self.values.get(n, p.default))}"
-            for n, p in self.params.items())
+            f"{p.title} = {self._value(n, p)}" for n, p in self.params.items())
 
 
-def assumptions(notebook: str, params: Mapping[str, Parameter],
-                values: Mapping[str, Any]) -> Assumptions:
-    """The Assumptions box for a chapter (``notebook`` is its stem)."""
-    return Assumptions(notebook, params, values)
+def assumptions(notebook: str, params: Mapping[str, Parameter], values: Mapping[str, Any],
+                choice_labels: Mapping[str, Mapping[str, str]] | None = None) -> Assumptions:
+    """The Assumptions box for a chapter (``notebook`` is its stem); ``choice_labels``
+    gives words for the choices of a drop-down parameter ({name: {choice: words}})."""
+    return Assumptions(notebook, params, values, choice_labels)

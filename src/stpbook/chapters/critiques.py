@@ -205,7 +205,8 @@ def headline(results: Results) -> dict[str, float]:
 
 def assumptions(results: Results) -> Any:
     """The chapter's Assumptions box."""
-    return assumptions_box(NOTEBOOK, results.values, results.inputs.layout)
+    return assumptions_box(NOTEBOOK, results.values, results.inputs.layout,
+                           {"survey_reading": dict(surveys.DESCRIPTIONS)})
 
 
 # --- the survey ------------------------------------------------------------------------

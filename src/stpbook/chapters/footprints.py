@@ -154,7 +154,8 @@ def headline(results: Results) -> dict[str, float]:
 
 def assumptions(results: Results) -> Any:
     """The chapter's Assumptions box."""
-    return assumptions_box(NOTEBOOK, results.values, results.inputs.layout)
+    return assumptions_box(NOTEBOOK, results.values, results.inputs.layout,
+                           choice_labels={"map_measure": charts.MEASURE_CHOICES})
 
 
 def map_chart(results: Results, sliders: bool = True) -> alt.LayerChart:

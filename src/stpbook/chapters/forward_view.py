@@ -131,7 +131,8 @@ def windows(inputs: Inputs) -> pd.DataFrame:
     rows = [
         ("Published: NHS England, Call to Action (July 2013)", f"{cta} to {end}",
          float(facts["cta_gap_gbp_bn"]), "Published"),
-        ("Published: Five Year Forward View (October 2014), 'nearly' this", f"by {end}",
+        ("Published: Five Year Forward View (October 2014), a gap of nearly this size",
+         f"by {end}",
          float(facts["fyfv_gap_gbp_bn"]), "Published"),
         ("Published: the IFS calculation, as traced by The Conversation (2016)",
          f"{ifs} to {end}", float(facts["ifs_gap_gbp_bn"]), "Published"),
@@ -184,6 +185,14 @@ def plotted_spending(inputs: Inputs) -> pd.DataFrame:
     return spending[spending["status"] == "outturn"].sort_values("fiscal_year_start")
 
 
+def _remaining_sentence(remaining_bn: float) -> str:
+    """What is left for new money, in words that also read right when nothing is."""
+    if remaining_bn < 0.05:
+        return (f"Efficiency and funding together then outrun need by {bn(-remaining_bn)}: "
+                "nothing is left for extra funding to cover.")
+    return f"That leaves {bn(remaining_bn)} for extra funding to cover."
+
+
 def compute(inputs: Inputs, demand_growth: float, funding_growth: float,
             efficiency_rate: float, horizon_year: int) -> Results:
     """The gap path to ``horizon_year``, the GBP 30bn's windows, the efficiency the
@@ -212,6 +221,7 @@ def compute(inputs: Inputs, demand_growth: float, funding_growth: float,
         gap_final=bn(float(final["do_nothing_gap_bn"])),
         closed_final=bn(float(final["closed_by_efficiency_bn"])),
         remaining_final=bn(float(final["remaining_gap_bn"])),
+        remaining_sentence=_remaining_sentence(float(final["remaining_gap_bn"])),
         # the GBP 30bn and its windows
         base_bn=bn(inputs.base_bn), base_year=gap.financial_year(inputs.base_year),
         ifs_base_bn=bn(inputs.budget_bn(inputs.ifs_base_year)),
@@ -299,10 +309,11 @@ def path_table(results: Results) -> Table:
         results.path, "The gap year by year under this page's assumptions: before "
         "efficiency, closed by efficiency, and left for extra funding (this book's model; "
         "£bn a year at 2013/14 prices)",
-        {"financial_year": "Year", "do_nothing_gap_bn": "Gap (£bn)",
+        {"fiscal_year_start": "Year", "do_nothing_gap_bn": "Gap (£bn)",
          "closed_by_efficiency_bn": "Closed (£bn)", "remaining_gap_bn": "Left (£bn)"},
-        formats={c: ",.1f" for c in ("do_nothing_gap_bn", "closed_by_efficiency_bn",
-                                     "remaining_gap_bn")})
+        formats={"fiscal_year_start": gap.financial_year,
+                 **{c: ",.1f" for c in ("do_nothing_gap_bn", "closed_by_efficiency_bn",
+                                        "remaining_gap_bn")}})
 
 
 def _gap_cell(value: float) -> str:

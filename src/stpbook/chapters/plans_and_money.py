@@ -40,6 +40,7 @@ HEADLINE_KEYS = ("Plan's gap (GBP m a year)", "Mean gap left after delivery (GBP
                  "Draws that close the whole gap (%)")
 # Shares of draws are shipped to the browser as whole numbers per thousand.
 SHARE_UNITS = 1000
+DROPDOWN_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -113,9 +114,20 @@ def plan_gap(inputs: Inputs, footprint: str) -> tuple[float, str]:
 
 
 def plan_labels(inputs: Inputs) -> dict[str, str]:
-    """The footprint drop-down's words: footprint code -> name."""
+    """Each choice of plan in words: footprint code -> name."""
     usable = usable_gaps(inputs)
     return {ALL: ALL_LABEL, **dict(zip(usable["stp17cd"], usable["stp17nm"]))}
+
+
+def dropdown_labels(inputs: Inputs) -> dict[str, str]:
+    """The footprint drop-down's words, short enough for a phone's width (a select is as
+    wide as its longest option): long names use "&" and initials for "North"."""
+    def short(name: str) -> str:
+        if len(name) <= DROPDOWN_CHARS:
+            return name
+        name = name.replace(" and ", " & ")
+        return name if len(name) <= DROPDOWN_CHARS else name.replace("North ", "N. ")
+    return {code: short(name) for code, name in plan_labels(inputs).items()}
 
 
 # --- the stress test -------------------------------------------------------------------
@@ -243,9 +255,11 @@ def stress_grid(results: Results) -> StressGrid:
     v = results.values
     effs = _grid_values(params["efficiency_delivered"], v["efficiency_delivered"])
     funds = _grid_values(params["extra_funding_gbp_m"], v["extra_funding_gbp_m"])
-    labels = plan_labels(results.inputs)
-    plans = pd.DataFrame({"code": list(labels), "name": list(labels.values())})
-    plans["gap"] = [plan_gap(results.inputs, c)[0] for c in plans["code"]]
+    usable = usable_gaps(results.inputs)
+    plans = pd.DataFrame({"code": [ALL, *usable["stp17cd"]],
+                          "name": [ALL_LABEL, *usable["stp17nm"]],
+                          "gap": [float(usable["gap_gbp_m"].sum()),
+                                  *usable["gap_gbp_m"].astype(float)]})
     plans["name_lines"] = plans["name"]  # one line: the readout has a fixed height
     a = v["activity_reduction_achieved"]
     fan = stress.per_pound_summary(results.draws, effs, a)
@@ -403,12 +417,14 @@ def _text(inputs: Inputs, values: dict[str, Any], published: pd.DataFrame,
         share_left=pct(summary["share_of_gap_left"], 0),
         closed=pct(summary["share_closed"], 1),
         # the money after the plans
-        nao_before=m(nao.loc[0, "position_gbp_m"]), nao_after=m(nao.loc[1, "position_gbp_m"]),
-        nao_without=m(nao.loc[2, "position_gbp_m"]),
+        # deficits are written as positive sums in prose ("a deficit of £1,848m")
+        nao_deficit_before=m(-nao.loc[0, "position_gbp_m"]),
+        nao_after=m(nao.loc[1, "position_gbp_m"]),
+        nao_deficit_without=m(-nao.loc[2, "position_gbp_m"]),
         stf_paid=bn(f("stf_paid_to_trusts_2016_17_gbp_bn")),
         stf_cash=bn(f("stf_paid_as_cash_in_year_2016_17_gbp_bn")),
-        trust_before=m(f("trust_position_2015_16_gbp_m")),
-        trust_after=m(f("trust_position_2016_17_gbp_m")),
+        trust_deficit_before=m(-f("trust_position_2015_16_gbp_m")),
+        trust_deficit_after=m(-f("trust_position_2016_17_gbp_m")),
         capital_to_revenue=bn(f("capital_to_revenue_2016_17_gbp_bn")),
         capital_budget=bn(f("dh_capital_budget_2016_17_gbp_bn")),
         cash_before=bn(f("trust_cash_support_2015_16_gbp_bn")),
@@ -416,9 +432,9 @@ def _text(inputs: Inputs, values: dict[str, Any], published: pd.DataFrame,
         ccgs_deficit=count(f("ccgs_cumulative_deficit_2016_17")),
         psf=bn(f("psf_2018_19_gbp_bn"), 2), psf_into_prices=bn(f("psf_into_tariff_2019_20_gbp_bn")),
         frf=bn(f("frf_2019_20_gbp_bn"), 2), turnaround=count(f("worst_trusts_turnaround_2019")),
-        provider_2018=m(f("provider_position_2018_19_gbp_m")),
-        provider_2019=m(float(inputs.providers.set_index("financial_year")
-                              .loc["2019/20", "net_position_gbp_m"])),
+        provider_deficit_2018=m(-f("provider_position_2018_19_gbp_m")),
+        provider_deficit_2019=m(-float(inputs.providers.set_index("financial_year")
+                                       .loc["2019/20", "net_position_gbp_m"])),
         underlying=bn(f("provider_underlying_deficit_nuffield_gbp_bn"), 0),
         dorset=m(f("stp_capital_dorset_gbp_m")), gm_surgery=m(f("stp_capital_gm_surgery_gbp_m")),
         gm_total=m(f("stp_capital_gm_total_gbp_m")),
@@ -465,10 +481,12 @@ def stress_table(results: Results) -> Table:
 
 def fund_table(results: Results) -> Table:
     """What the Sustainability and Transformation Fund became."""
-    return table(fund_years(results.inputs),
-                 "The fund after the plans, and the trusts' reported books",
-                 {"financial_year": "Year", "fund": "The fund",
-                  "net_position_gbp_m": "Trusts' reported net position (£m)"},
+    years = fund_years(results.inputs)
+    years["year_and_fund"] = years["financial_year"] + ": " + years["fund"]
+    return table(years,
+                 "The fund after the plans, and the trusts' reported net position (£m; "
+                 "negative: a deficit)",
+                 {"year_and_fund": "Year and fund", "net_position_gbp_m": "Trusts (£m)"},
                  formats={"net_position_gbp_m": lambda v: m(v).replace("£", "")
                           .replace("m", "")},
                  note="Reported positions are after the fund's money: without it each "
@@ -492,16 +510,19 @@ def gaps_chart(results: Results) -> alt.Chart:
         results.published, "modelled_median_left_gbp_m",
         title=[f"The usable published gaps run from {t.gap_min}", f"to {t.gap_max} a year "
                "by 2020/21"],
-        assumptions=f"{t.eff} of efficiency, {t.act} of activity cuts, {t.extra} extra")
+        assumptions=f"{t.eff} efficiency, {t.act} activity cuts, {t.extra} extra")
 
 
 def per_head_chart(results: Results) -> alt.Chart:
     """The published gaps per head of population, beside IPPR's range for all 44."""
     t = results.text
     ippr = results.inputs.ippr.set_index("position_in_ranking")["gap_per_head_gbp"]
+    usable = results.published[results.published["usable"]]["gap_per_head_gbp"]
+    inside = ippr["lowest"] <= usable.min() and usable.max() <= ippr["highest"]
     return charts.per_head_chart(
         results.published, float(ippr["lowest"]), float(ippr["highest"]),
-        title=[f"Per head, the usable gaps run from {t.head_min}", f"to {t.head_max}"])
+        title=[f"Per head, the usable gaps run from {t.head_min}",
+               f"to {t.head_max}" + (", inside IPPR's range" if inside else "")])
 
 
 def stf_chart(results: Results) -> alt.Chart:
@@ -513,7 +534,7 @@ def stf_chart(results: Results) -> alt.Chart:
 def nao_chart(results: Results) -> alt.Chart:
     t = results.text
     return charts.nao_chart(nao_balance(results.inputs),
-                            title=[f"The {t.stf_paid} fund turned a {t.nao_before.lstrip('-')}",
+                            title=[f"The {t.stf_paid} fund turned a {t.nao_deficit_before}",
                                    f"deficit into a {t.nao_after} surplus in 2016/17"])
 
 
@@ -521,7 +542,7 @@ def capital_chart(results: Results) -> alt.Chart:
     t = results.text
     return charts.capital_chart(capital_path(results.inputs),
                                 title=[f"About {t.allocated} of capital was allocated",
-                                       f"against more than {t.requested} asked for"])
+                                       f"against over {t.requested} asked for in bids"])
 
 
 def stress_chart(results: Results, sliders: bool = True) -> alt.LayerChart:
@@ -529,7 +550,7 @@ def stress_chart(results: Results, sliders: bool = True) -> alt.LayerChart:
     extra-funding controls (static book) or fixed at the chapter's values (live panel)."""
     params = _params(results.inputs)
     return charts.stress_chart(stress_grid(results), params, results.values,
-                               plan_labels(results.inputs), sliders=sliders)
+                               dropdown_labels(results.inputs), sliders=sliders)
 
 
 # --- the live panel ---------------------------------------------------------------------

@@ -61,10 +61,11 @@ class Inputs:
 
 
 def _credit(entry: dict[str, str]) -> str:
-    """A source as a table credits it, by name and date, never by key: the shorter of its
-    author and its outlet, then the month and year."""
-    names = [v for v in (entry.get("author"), entry.get("howpublished")) if v]
-    who = min(names, key=len) if names else entry.get("title", "")
+    """A source as a table credits it, by name and date, never by key: its author, or its
+    outlet when the author's description is long, then the month and year."""
+    who = entry.get("author") or entry.get("howpublished") or entry.get("title", "")
+    if len(who) > 45 and entry.get("howpublished"):
+        who = entry["howpublished"]
     when = " ".join(v for v in (entry.get("month", ""), entry.get("year", "")) if v)
     return f"{who}, {when}" if when else who
 
@@ -93,21 +94,20 @@ def _status(inputs: Inputs) -> pd.DataFrame:
 
 def proposals(inputs: Inputs) -> pd.DataFrame:
     """One row per proposal (a proposal_id with a row whose role is ``proposal``): its
-    lead row's fields, its footprint, whether it would close or downgrade an A&E, whether
-    a newspaper also listed it as a contender, and its latest status."""
+    lead row's fields, its footprint, its latest status, whether it would close or
+    downgrade an A&E (at all, or as its main change) and whether a newspaper also listed
+    it as a contender."""
     items = inputs.items
     lead = items[items["role"] == "proposal"].drop_duplicates("proposal_id")
-    own = items[items["role"] != "contender_list"]
-    closes = own.groupby("proposal_id")["closes_ae"].any()
     listed = items[items["role"] == "contender_list"]["proposal_id"]
-    frame = lead.set_index("proposal_id")
+    frame = lead.set_index("proposal_id").join(_status(inputs), how="left")
     frame = frame.assign(
         footprint=frame["stp17cd"].map(inputs.footprints),
-        closes_any_ae=closes.reindex(frame.index).fillna(False).astype(bool),
+        closes_any_ae=frame["closes_ae"].astype(bool),
         lead_is_ae=frame["kind"] == "ae_closure_or_downgrade",
         also_listed=frame.index.isin(set(listed)),
     )
-    return frame.join(_status(inputs), how="left").reset_index()
+    return frame.reset_index()
 
 
 def contender_only(inputs: Inputs) -> pd.DataFrame:
@@ -145,12 +145,14 @@ def interval(date: pd.Timestamp, precision: str) -> tuple[pd.Timestamp, pd.Times
     return date, date + _PRECISION_OFFSET[precision]
 
 
-def when(date: pd.Timestamp, precision: str) -> str:
-    """A date for readers at the precision known: "3 July 2020", "July 2020", "2020"."""
+def when(date: pd.Timestamp, precision: str, short: bool = False) -> str:
+    """A date for readers at the precision known: "3 July 2020", "July 2020", "2020"
+    (``short``: "3 Jul 2020")."""
+    month = f"{date:%b %Y}" if short else f"{date:%B %Y}"
     if precision == "day":
-        return f"{date.day} {date:%B %Y}"
+        return f"{date.day} {month}"
     if precision == "month":
-        return f"{date:%B %Y}"
+        return month
     return f"{date:%Y}"
 
 
@@ -380,10 +382,10 @@ def capital_amounts(results: Results) -> pd.DataFrame:
     autumn = 1000 * float(facts["autumn_budget_2017_stp_capital_gbp_bn"])
     return pd.DataFrame([
         {"label": f"Needed (BMA, {results.text.bma_n} footprints)", "gbp_m": needed,
-         "kind": "needed", "when": "February 2017", "text": bn(needed / 1000, 2)},
-        {"label": "Offered: Spring Budget 2017", "gbp_m": spring, "kind": "offered",
+         "kind": "Needed", "when": "February 2017", "text": bn(needed / 1000, 2)},
+        {"label": "Offered: Spring Budget 2017", "gbp_m": spring, "kind": "Offered",
          "when": "March 2017, over three years", "text": m(spring)},
-        {"label": "Offered: Autumn Budget 2017", "gbp_m": autumn, "kind": "offered",
+        {"label": "Offered: Autumn Budget 2017", "gbp_m": autumn, "kind": "Offered",
          "when": "November 2017, to 2022/23", "text": bn(autumn / 1000)},
     ])
 
@@ -416,27 +418,44 @@ def proposals_table(results: Results) -> Table:
 
 
 def outcomes_table(results: Results) -> Table:
-    """What happened to each proposal, with referrals to the Health Secretary."""
+    """What happened to each proposal, with its referrals to the Health Secretary. Two
+    columns, so it reads on a phone."""
     frame = results.proposals.copy()
     refs = referrals(results.inputs)
     irp = irp_advised(results.inputs)
     credits = results.inputs.credits
-    frame["proposal"] = [label(r) for _, r in frame.iterrows()]
-    frame["happened"] = [
-        f"{SHORT_STATUS[r['status_latest']]}. {r['one_line']} "
-        f"({credits[r['status_source_id']]})" for _, r in frame.iterrows()]
-    frame["referred"] = [
-        (f"Yes ({refs[p]})" + ("; IRP advised" if p in irp else "")) if p in refs.index
-        else ("No; IRP advised" if p in irp else "None found")
-        for p in frame["proposal_id"]]
+
+    def referral(pid: str) -> str:
+        advised = "; the IRP advised" if pid in irp else ""
+        if pid in refs.index:
+            return f"Referred to the Health Secretary ({refs[pid]}){advised}."
+        return f"No referral found{advised}."
+
+    frame["proposal"] = [
+        f"{label(r)}. {SHORT_STATUS[r['status_latest']]} ({r['as_of_year']}). "
+        f"{referral(r['proposal_id'])}" for _, r in frame.iterrows()]
+    frame["happened"] = [f"{r['one_line']} ({credits[r['status_source_id']]})"
+                         for _, r in frame.iterrows()]
     frame["order"] = frame["status_latest"].map({s: i for i, s in enumerate(STATUS_LABELS)})
     frame = frame.sort_values(["order", "proposal"])
     return table(frame, "What became of each proposal, at the latest source found",
-                 {"proposal": "Proposal", "happened": "What happened (latest source)",
-                  "referred": "Referred to the Health Secretary"},
+                 {"proposal": "Proposal, outcome and referral",
+                  "happened": "What happened (latest source)"},
                  note="IRP: the Independent Reconfiguration Panel, which advises the Health "
-                      "Secretary on contested changes. \"No decision found\" means the book "
-                      "searched for one and found none, not that none was made.")
+                      "Secretary on contested changes. \"No decision found\" and \"no "
+                      "referral found\" mean the book searched and found none, not that "
+                      "none was made.")
+
+
+_PROPER = ("Westminster", "Commons")  # first words that stay capitalised
+
+
+def _sentence_after(actor: str, event: str) -> str:
+    """"Devon County Council: voted ...": the event continues the actor's sentence."""
+    first = event.split(" ", 1)[0]
+    if first.isalpha() and (first[1:].islower() or first == "A") and first not in _PROPER:
+        event = event[:1].lower() + event[1:]
+    return f"{actor}: {event}"
 
 
 def politics_table(results: Results) -> Table:
@@ -445,13 +464,12 @@ def politics_table(results: Results) -> Table:
     pol = pol[pol["proposal_id"].notna()].sort_values("date").copy()
     places = results.inputs.status["place"]
     credits = results.inputs.credits
-    pol["when"] = [when(d, p) for d, p in zip(pol["date"], pol["date_precision"],
-                                              strict=True)]
-    pol["place"] = pol["proposal_id"].map(places)
-    pol["what"] = [f"{r['actor']}: {r['event']} ({credits[r['source_id']]})"
-                   for _, r in pol.iterrows()]
+    pol["when"] = [when(d, p, short=True) for d, p in zip(pol["date"], pol["date_precision"],
+                                                          strict=True)]
+    pol["what"] = [f"{places[r['proposal_id']]}. {_sentence_after(r['actor'], r['event'])} "
+                   f"({credits[r['source_id']]})" for _, r in pol.iterrows()]
     return table(pol, "Councils, MPs, ministers and campaigners on particular proposals",
-                 {"when": "When", "place": "Where", "what": "Who did what (source)"})
+                 {"when": "When", "what": "Where, who and what (source)"})
 
 
 def contenders_table(results: Results) -> Table:

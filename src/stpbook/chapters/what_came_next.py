@@ -31,19 +31,19 @@ NOTEBOOK = "06_what_came_next"
 # The drop-down shows these words; the parameter keeps the short codes of the data.
 CATEGORY_LABELS = {
     "all": "All kinds of event",
-    "policy": "Policy and NHS decisions",
+    "policy": "Policy and decisions",
     "legislation": "Laws and bills",
-    "funding": "Money and budgets",
+    "funding": "Money",
     "deadline": "Deadlines",
-    "publication": "Reports and analysis",
-    "commentary": "Commentary, campaigns and protest",
+    "publication": "Reports",
+    "commentary": "Comment and campaigns",
 }
 FIRST_YEAR, LAST_YEAR = 2012, 2022
 # The time axis always runs over the whole decade (epoch milliseconds, UTC).
 DOMAIN = (int(pd.Timestamp(f"{FIRST_YEAR}-01-01", tz="UTC").value // 10**6),
           int(pd.Timestamp(f"{LAST_YEAR}-12-31", tz="UTC").value // 10**6))
-WRAP = 46  # characters a label line may hold: it fits a 375 px phone at 10 px type
-GAP = 0.6  # space between two labels, in lines
+WRAP = 36  # characters a label line may hold: it fits a 375 px phone at 10 px type
+GAP = 0.5  # space between two labels, in lines
 SEASONS = {12: "winter", 1: "winter", 2: "winter", 3: "spring", 4: "spring", 5: "spring",
            6: "summer", 7: "summer", 8: "summer", 9: "autumn", 10: "autumn", 11: "autumn"}
 
@@ -235,18 +235,22 @@ def fund_added_back(inputs: Inputs) -> pd.DataFrame:
 
 
 def leaders(inputs: Inputs) -> pd.DataFrame:
-    """The footprint leaders named on 30 March 2016, by background, in display order."""
+    """The footprint leaders named on 30 March 2016, by background (the Health Service
+    Journal's count), in display order; the rows add up to the 44 footprints."""
     f = inputs.facts
     named = int(f["stp_leaders_confirmed_2016_03"])
-    rows = [
-        ("Provider chief executive", f["stp_leaders_provider_ceos_2016_03"], "Trusts"),
-        ("Clinical commissioning group", f["stp_leaders_ccg_2016_03"], "CCG leaders"),
-        ("Local government", f["stp_leaders_local_authority_hsj_2016_03"],
-         f"HSJ's count; Public Sector Executive counted "
-         f"{int(f['stp_leaders_councils_pse_2016'])}"),
-        ("Not yet named", int(f["stp_footprints_2016"]) - named,
-         "Footprints still to name a leader"),
-    ]
+    counted = {"Provider chief executive": int(f["stp_leaders_provider_ceos_2016_03"]),
+               "Clinical commissioning group": int(f["stp_leaders_ccg_2016_03"]),
+               "Local government": int(f["stp_leaders_local_authority_hsj_2016_03"])}
+    notes = {"Provider chief executive": "Chief executives of NHS trusts",
+             "Clinical commissioning group": "Leaders of clinical commissioning groups",
+             "Local government": "Public Sector Executive counted "
+                                 f"{int(f['stp_leaders_councils_pse_2016'])}"}
+    rows = [(b, n, notes[b]) for b, n in counted.items()]
+    rows.append(("Other or not stated", named - sum(counted.values()),
+                 "Named, but not in the three groups the count gives"))
+    rows.append(("Not yet named", int(f["stp_footprints_2016"]) - named,
+                 "Footprints still to name a leader"))
     return pd.DataFrame([{"background": b, "n": int(n), "note": note} for b, n, note in rows])
 
 
@@ -300,6 +304,8 @@ def compute(inputs: Inputs, timeline_category: str, start_year: int) -> Results:
         leaders_ccgs=count(float(f["stp_leaders_ccg_2016_03"])),
         leaders_councils=count(float(f["stp_leaders_local_authority_hsj_2016_03"])),
         leaders_councils_pse=count(float(f["stp_leaders_councils_pse_2016"])),
+        leaders_other=count(float(leaders(inputs).set_index("background")
+                                  .loc["Other or not stated", "n"])),
         councils_in_talks=count(float(f["councils_in_nomination_talks_2016"])),
         councils_answering=count(float(f["councils_answering_foi_2016"])),
         leads_acute_2016=count(float(f["stp_leads_acute_ceo_2016"])),
@@ -410,18 +416,22 @@ def ics_chart(results: Results) -> alt.LayerChart:
 
 
 def successors_table(results: Results) -> Table:
-    """What each of the 44 footprints became, with what the sources say and who says it."""
-    frame = results.inputs.successors.assign(
-        sources=lambda d: [f"{note} ({results.inputs.sources[key]})" if note else
-                           f"({results.inputs.sources[key]})"
-                           for note, key in zip(d["note"].fillna(""), d["source_id"],
-                                                strict=True)])
-    frame = frame.sort_values("stp17nm", key=lambda s: s.str.lower())
+    """What each of the 44 footprints became, with what the sources say and who says it
+    (two columns, so that it fits a phone inside its fold-out box)."""
+    sources = results.inputs.sources
+    frame = results.inputs.successors.sort_values("stp17nm", key=lambda s: s.str.lower())
+    frame = frame.assign(
+        became=[old if old == new else f"{old} → {new}"
+                for old, new in zip(frame["stp17nm"], frame["successor_ics_name"],
+                                    strict=True)],
+        says=[f"{note} ({sources[key]})" if note else f"({sources[key]})"
+              for note, key in zip(frame["note"].fillna(""), frame["source_id"],
+                                   strict=True)])
     return table(
-        frame, "What each of the 44 footprints became (integrated care system names of "
-               "2021; the boards took them over on 1 July 2022)",
-        {"stp17nm": "Footprint (2016)", "successor_ics_name": "Integrated care system",
-         "sources": "What the sources say"})
+        frame, "What each of the 44 footprints became: its integrated care system (2021 "
+               "names; the boards took over on 1 July 2022)",
+        {"became": "Footprint (2016) → integrated care system",
+         "says": "What the sources say"})
 
 
 def providers_chart(results: Results) -> alt.LayerChart:
@@ -438,7 +448,7 @@ def predictions(results: Results) -> pd.DataFrame:
         ("STPs could be a real 'game-changer' for place-based care, and were starting to "
          "fill the gap in system leadership left by the strategic health authorities. "
          f"({ARTICLE_CREDITS['ham_kingsfund_noise_signal_2016']})",
-         f"The footprints became the NHS's planning areas: the first {n.first_acss} "
+         f"The partnerships lasted: the first {n.first_acss} "
          f"accountable care systems in June 2017, all {n.icss_2021} areas integrated care "
          f"systems from April 2021, and {n.icbs_2022} statutory integrated care boards, "
          "replacing the CCGs, from 1 July 2022. Whether care became more place-based is "
@@ -461,7 +471,8 @@ def predictions(results: Results) -> pd.DataFrame:
         ("Few believe savings on this scale can be made while services are being "
          "transformed (Clive Betts MP, reporting the people he spoke to; National Health "
          "Executive, March 2017).",
-         "CHPI reported in May 2017 that hospitals had found recurrent savings of "
+         "The Centre for Health and the Public Interest reported in May 2017 that hospitals "
+         "had found recurrent savings of "
          f"{float(f['hospital_recurrent_savings_pct']):.1f}% the year before, against "
          f"average targets of {float(f['hospital_savings_target_next_year_pct']):.0f}% and "
          f"{float(f['hospital_savings_target_year_after_pct']):.1f}% for the next two "
@@ -502,7 +513,8 @@ def predictions(results: Results) -> pd.DataFrame:
          "NHS England (2022); Health Service Journal (2019)"),
         ("The Forward View's bargain: efficiency of 2-3% a year and £8bn more by 2020/21 "
          "would close the gap. (NHS England, October 2014; see chapter 1)",
-         "The settlement was replaced early: in June 2018 the government promised NHS "
+         "A new settlement came before the old one ran out: in June 2018 the government "
+         "promised NHS "
          f"England {n.settlement} a year more in real terms by 2023/24 (about "
          f"{n.settlement_pct} a year), and the Long Term Plan of January 2019 set out how "
          "to spend it.",
@@ -516,7 +528,7 @@ def predictions_table(results: Results) -> Table:
         predictions(results),
         "What was predicted or promised in 2014-17, and what happened",
         {"prediction": "The prediction, and who made it", "outcome": "What happened",
-         "sources": "Sources for what happened"})
+         "sources": "Sources"})
 
 
 def live(inputs: Inputs) -> Callable[..., tuple[Any, Any]]:

@@ -50,13 +50,21 @@ ABOVE = "datum.population_m >= population_threshold"
 MEASURE_VALUE = ("map_measure == 'area_km2' ? datum.area_km2 : "
                  "map_measure == 'population_density' ? datum.population_density : "
                  "datum.population_m")
-LEGEND_LABEL = ("!isFinite(datum.value) ? '' : map_measure == 'population' ? format(datum.value, '.2f') + 'm people' : "
+LEGEND_LABEL = ("!isFinite(datum.value) ? '' : "
+                "map_measure == 'population' ? format(datum.value, '.2f') + 'm people' : "
                 "map_measure == 'area_km2' ? format(datum.value, ',.0f') + ' sq km' : "
                 "format(datum.value, ',.0f') + ' per sq km'")
 BLUES = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
 FADED_STROKE = "#8c8c8c"  # 3.4:1 on white
 BELOW_BAR = "#8c8c8c"  # bars under the threshold: still 3:1 on white
 LINE = 44  # characters per title line: fits 375 px
+# Bar charts are as wide as the column and as tall as their bars need ("fit-x"; plain
+# "fit" would also try to fit a height that the bars' step fixes).
+FIT_X = alt.AutoSizeParams(type="fit-x", contains="padding")
+# A name too long for two lines of 22 characters is written with '&' in two lines of up
+# to 36 and set smaller, so that it stays inside its band ('&' marks those labels).
+LONG_LABEL = 36
+SMALL_IF_LONG = "indexof(datum.label, '&') >= 0 ? {} : {}"
 
 
 def lines(text: str, width: int = LINE) -> list[str]:
@@ -68,11 +76,11 @@ def lines(text: str, width: int = LINE) -> list[str]:
 def wrap_label(name: str, width: int = 22, mark: str = "") -> str:
     """A footprint's name split into lines for the axis, joined with '|' (the axis's
     ``labelExpr`` splits it again); ``mark`` (e.g. " *") stays on the last line. A name
-    that would need three lines is written with '&' and allowed a little more width, so
-    no label runs into its neighbours."""
+    that would need three lines is written with '&' in two longer lines, which the axis
+    sets in a smaller font (``SMALL_IF_LONG``), so no label runs into its neighbours."""
     parts = textwrap.wrap(name, width - len(mark))
     if len(parts) > 2:
-        parts = textwrap.wrap(name.replace(" and ", " & "), width + 4 - len(mark))
+        parts = textwrap.wrap(name.replace(" and ", " & "), LONG_LABEL - len(mark))
     return "|".join(parts) + mark
 
 
@@ -293,8 +301,10 @@ def ranked_chart(footprints: pd.DataFrame, threshold_param: Parameter, threshold
         x=alt.X("population_m:Q", title="Million people, mid-2016",
                 axis=alt.Axis(tickCount=6)),
         y=alt.Y("label:N", sort=order, title=None,
-                axis=alt.Axis(labelExpr="split(datum.label, '|')", labelFontSize=10,
-                              labelLineHeight=9.5, labelLimit=130, labelPadding=4)),
+                axis=alt.Axis(labelExpr="split(datum.label, '|')",
+                              labelFontSize=alt.ExprRef(expr=SMALL_IF_LONG.format(8, 10)),
+                              labelLineHeight=alt.ExprRef(expr=SMALL_IF_LONG.format(9, 10)),
+                              labelLimit=140, labelPadding=4)),
         color=alt.condition(ABOVE, alt.value(OKABE_ITO[0]), alt.value(BELOW_BAR)),
         tooltip=[alt.Tooltip("name:N", title="Footprint"),
                  alt.Tooltip("nhser17nm:N", title="NHS England region"),
@@ -321,7 +331,7 @@ def ranked_chart(footprints: pd.DataFrame, threshold_param: Parameter, threshold
         text="line2:N", x=alt.value(0), y=alt.value(0))
     ratio = fp.population_summary(footprints["population_mid2016"])["max_to_min"]
     chart = alt.layer(bars, rule, first, second).properties(
-        width="container" if sliders else 520, height={"step": 25},
+        width="container" if sliders else 520, height={"step": 24}, autosize=FIT_X,
         title=alt.Title(
             lines(f"The largest footprint had about {ratio:.0f} times the people of the "
                   "smallest"),
@@ -375,7 +385,7 @@ def region_chart(regions: pd.DataFrame) -> alt.LayerChart:
     numbers = bars.mark_text(align="left", dx=4, fontSize=12, color="#222").encode(
         text="footprints:Q")
     chart = alt.layer(bars, numbers).properties(
-        width="container", height={"step": 46},
+        width="container", height={"step": 46}, autosize=FIT_X,
         title=alt.Title(region_title(regions), anchor="start"))
     return describe(
         chart,

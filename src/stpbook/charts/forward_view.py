@@ -78,7 +78,9 @@ def gap_chart(base_bn: float, base_year: int, horizon_year: int,
                   "Diamonds: the Forward View's published figures."],
         anchor="start")
     x = alt.X("financial_year:O", title="Financial year", axis=alt.Axis(labelAngle=-90))
-    y_scale = alt.Scale(domain={"unionWith": [0, Y_HEADROOM_BN]})
+    # One legend for colour and dash, so it shows both cues.
+    legend = alt.Legend(orient="top", direction="vertical", labelLimit=300, symbolType="stroke",
+                        symbolStrokeWidth=2.5, symbolSize=300)
     lines = (
         alt.Chart(years)
         .transform_calculate(**CALCULATIONS)
@@ -89,12 +91,11 @@ def gap_chart(base_bn: float, base_year: int, horizon_year: int,
         .mark_line(point=True, strokeWidth=2.5)
         .encode(
             x=x,
-            y=alt.Y("gap_bn:Q", title="Gap (£bn a year, 2013/14 prices)", scale=y_scale),
+            y=alt.Y("gap_bn:Q", title="Gap (£bn a year, 2013/14 prices)"),
             color=alt.Color("series:N", title=None,
                             scale=alt.Scale(range=[MODELLED_COLOUR, OKABE_ITO[3]]),
-                            legend=alt.Legend(orient="top", direction="vertical",
-                                              labelLimit=300)),
-            strokeDash=alt.StrokeDash("series:N", legend=None),
+                            legend=legend),
+            strokeDash=alt.StrokeDash("series:N", title=None, legend=legend),
             tooltip=[alt.Tooltip("financial_year:O", title="Financial year"),
                      alt.Tooltip("series:N", title="Line"),
                      alt.Tooltip("gap_bn:Q", title="Gap (£bn a year)", format=".1f")],
@@ -104,7 +105,7 @@ def gap_chart(base_bn: float, base_year: int, horizon_year: int,
     points = (
         alt.Chart(published)
         .mark_point(shape="diamond", size=140, filled=True, color=PUBLISHED_COLOUR)
-        .encode(x=x, y=alt.Y("value_bn:Q", scale=y_scale),
+        .encode(x=x, y=alt.Y("value_bn:Q"),
                 tooltip=[alt.Tooltip("name:N", title="Published"),
                          alt.Tooltip("value_bn:Q", title="£bn a year")])
     )
@@ -117,7 +118,11 @@ def gap_chart(base_bn: float, base_year: int, horizon_year: int,
     below = points.transform_filter(~alt.datum.above).mark_text(
         align="right", baseline="top", dx=-8, dy=4, fontWeight="bold",
         color=PUBLISHED_COLOUR).encode(text="label:N")
-    chart = alt.layer(lines, points, above, below).properties(
+    # An invisible point at the top keeps room for the £30bn label (a domain set on the
+    # scale would be repeated in every layer, and Vega-Lite warns when it merges them).
+    headroom = alt.Chart(pd.DataFrame({"value_bn": [Y_HEADROOM_BN]})).mark_point(
+        opacity=0).encode(y="value_bn:Q")
+    chart = alt.layer(lines, points, above, below, headroom).properties(
         width="container" if sliders else 560, height=320, title=title)
     return describe(
         chart,

@@ -94,7 +94,7 @@ def timeline_chart(events: pd.DataFrame) -> alt.LayerChart:
     text = base.mark_text(align="left", baseline="top", fontSize=11, lineBreak="\n",
                           lineHeight=LINE_PX, color="#222222").encode(
         x=alt.value(92), y=y, text="text:N")
-    chart = alt.layer(spine, marks, dates, kinds, text).properties(
+    chart = alt.layer(spine, marks, dates, kinds, text).configure_view(stroke=None).properties(
         width="container", height=int(total * LINE_PX), title=alt.Title(
             ["Ten months from planning guidance", "to 'final' plans, then a slow reveal"],
             subtitle="The kind of event is under each date.",
@@ -133,6 +133,7 @@ def gaps_chart(published: pd.DataFrame, modelled_col: str | None, title: list[st
     above it (doubtful figures faded), and the book's modelled median gap left beside each
     usable one. ``published`` is the recipe's published_gaps."""
     rows = published.copy()
+    rows["note"] = rows["note"].fillna("").str.replace("GBP ", "£", regex=False)
     rows["label"] = [_plan_label(r) for _, r in rows.iterrows()]
     rows["value_text"] = [f"£{v:,.0f}m" for v in rows["gap_gbp_m"]]
     y, height, _ = _bar_rows(rows, "gap_gbp_m", "label")
@@ -161,9 +162,9 @@ def gaps_chart(published: pd.DataFrame, modelled_col: str | None, title: list[st
             tooltip=[alt.Tooltip("stp17nm:N", title="Footprint"),
                      alt.Tooltip(f"{modelled_col}:Q", format=",.0f",
                                  title="Modelled median gap left (£m a year)")]))
-        subtitle += ["Blue diamonds: this book's modelled median gap",
-                     f"left ({assumptions})."]
-    chart = alt.layer(*layers).properties(
+        subtitle += ["Blue diamonds: this book's modelled median gap left",
+                     f"({assumptions})."]
+    chart = alt.layer(*layers).configure_view(stroke=None).properties(
         width="container", height=height,
         title=alt.Title(title, subtitle=subtitle, anchor="start"))
     return describe(
@@ -213,7 +214,7 @@ def per_head_chart(published: pd.DataFrame, ippr_low: float, ippr_high: float,
         base.mark_text(align="left", baseline="middle", dx=4, yOffset=8, fontSize=10,
                        color=LABEL_GREY).encode(x="gap_per_head_gbp:Q", y=y,
                                                 text="value_text:N"),
-    ).properties(width="container", height=height, title=alt.Title(
+    ).configure_view(stroke=None).properties(width="container", height=height, title=alt.Title(
         title, subtitle=["Published gap divided by mid-2016 population.",
                          "* Population estimated by this book (districts",
                          "shared with a neighbour split by small areas).",
@@ -284,7 +285,8 @@ def nao_chart(frame: pd.DataFrame, title: list[str]) -> alt.LayerChart:
         base.mark_text(align="left", baseline="bottom", dy=-1, fontSize=11,
                        color="#222222").encode(x=alt.value(0), y=y, text="label:N"),
         alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#555555").encode(x="x:Q"),
-    ).properties(width="container", height=ROW_PX * len(rows), title=alt.Title(
+    ).configure_view(stroke=None).properties(
+        width="container", height=ROW_PX * len(rows), title=alt.Title(
         title, subtitle=["NHS England, CCGs and trusts together. Blue: the",
                          "book's arithmetic, the 2016/17 figure less the fund."],
         anchor="start"))
@@ -302,10 +304,14 @@ def capital_chart(frame: pd.DataFrame, title: list[str]) -> alt.LayerChart:
     """Capital for the plans, GBP bn: needed, asked for, promised, allocated. ``frame``
     has row, gbp_bn and kind."""
     rows = frame.copy()
-    rows["label"] = [wrap(r, 44) for r in rows["row"]]
+    wrapped = [wrap(r, 40) for r in rows["row"]]
+    lines = max(r.count("\n") + 1 for r in wrapped)
+    rows["label"] = [r + "\n" * (lines - 1 - r.count("\n")) for r in wrapped]
     rows["value_text"] = [f"£{v:,.1f}bn" for v in rows["gbp_bn"]]
-    lines = max(r.count("\n") + 1 for r in rows["label"])
-    row_px = 24 + 14 * lines
+    # each row: the label's lines, then its bar just under them, then a small gap
+    row_px = 14 * lines + 26
+    top = -row_px / 2
+    bar_offset = top + 14 * lines + 11
     order = rows["label"].tolist()
     y = alt.Y("label:N", sort=order, axis=None, scale=alt.Scale(paddingInner=0,
                                                                  paddingOuter=0))
@@ -315,18 +321,19 @@ def capital_chart(frame: pd.DataFrame, title: list[str]) -> alt.LayerChart:
     x = alt.X("gbp_bn:Q", title="Capital (£bn, cash)",
               scale=alt.Scale(domain=[0, float(rows["gbp_bn"].max()) * 1.25], nice=False))
     chart = alt.layer(
-        base.mark_bar(height=12, yOffset=row_px / 2 - 8).encode(
+        base.mark_bar(height=12, yOffset=bar_offset).encode(
             x=x, y=y, color=alt.Color("kind:N", legend=None,
                                       scale=alt.Scale(domain=kinds, range=colours)),
             tooltip=[alt.Tooltip("row:N", title="What"),
                      alt.Tooltip("gbp_bn:Q", title="£bn", format=",.2f")]),
-        base.mark_text(align="left", baseline="top", dy=-(row_px / 2) + 2, fontSize=11,
+        base.mark_text(align="left", baseline="top", dy=top + 2, fontSize=11,
                        lineBreak="\n", color="#222222").encode(x=alt.value(0), y=y,
                                                                text="label:N"),
-        base.mark_text(align="left", baseline="middle", dx=4, yOffset=row_px / 2 - 8,
+        base.mark_text(align="left", baseline="middle", dx=4, yOffset=bar_offset,
                        fontSize=10, color=LABEL_GREY).encode(x="gbp_bn:Q", y=y,
                                                              text="value_text:N"),
-    ).properties(width="container", height=row_px * len(rows), title=alt.Title(
+    ).configure_view(stroke=None).properties(
+        width="container", height=row_px * len(rows), title=alt.Title(
         title, anchor="start"))
     return describe(
         chart,

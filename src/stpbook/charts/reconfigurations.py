@@ -118,7 +118,9 @@ def outcomes_chart(milestones: pd.DataFrame, rows: pd.DataFrame, title: str,
     the first and last milestone; empty for headers). ``milestones`` has row, stage
     (a key of ``STAGES``), plot_date, proposal, when, what and source.
     """
-    frame = milestones.assign(stage_label=milestones["stage"].map(lambda s: STAGES[s][0]))
+    frame = milestones.assign(stage_label=milestones["stage"].map(lambda s: STAGES[s][0]),
+                              mark_size=milestones["stage"].map(
+                                  lambda s: 150 if s == "implemented" else 80))
     order = [STAGES[s][0] for s in STAGES]
     domain = list(range(int(rows["row"].max()) + 1))
     y = alt.Y("row:O", axis=None, scale=alt.Scale(domain=domain, paddingOuter=0.6))
@@ -140,8 +142,7 @@ def outcomes_chart(milestones: pd.DataFrame, rows: pd.DataFrame, title: str,
     points = alt.Chart(frame).mark_point(filled=True, opacity=1, stroke="white",
                                          strokeWidth=0.6).encode(
         x=x, y=y,
-        size=alt.Size("stage_label:N", legend=None, scale=alt.Scale(
-            domain=order, range=[150 if s == "implemented" else 80 for s in STAGES])),
+        size=alt.Size("mark_size:Q", legend=None, scale=None),
         shape=alt.Shape("stage_label:N", title=None,
                         scale=alt.Scale(domain=order, range=[v[1] for v in STAGES.values()])),
         color=alt.Color("stage_label:N", title=None,
@@ -184,7 +185,8 @@ def payback_chart(declared: dict[str, Parameter], values: dict[str, float],
         .transform_calculate(position=alt.expr.if_(alt.datum.cumulative_gbp_m >= 0,
                                                    "Paid back", "Not yet paid back"))
     )
-    x = alt.X("year:O", title="Years after the decision", axis=alt.Axis(labelOverlap=True))
+    x = alt.X("year:O", title="Years after the decision",
+              axis=alt.Axis(labelAngle=0, labelOverlap="greedy"))
     bars = base.mark_bar().encode(
         x=x,
         y=alt.Y("cumulative_gbp_m:Q", title="Cumulative net present value (£m)"),
@@ -206,8 +208,8 @@ def payback_chart(declared: dict[str, Parameter], values: dict[str, float],
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=PUBLISHED_COLOUR).encode(y="y:Q")
     title = alt.Title(
         text=alt.ExprRef(expr=f"['Over ' + horizon_years + ' years the change is worth', "
-                              f"({NPV_EXPR}) < 0 ? '-£' + format(-({NPV_EXPR}), ',.0f') + 'm' "
-                              f": '£' + format({NPV_EXPR}, ',.0f') + 'm']"),
+                              f"({NPV_EXPR}) < 0 ? '-£' + format(-({NPV_EXPR}), ',.1f') + 'm' "
+                              f": '£' + format({NPV_EXPR}, ',.1f') + 'm']"),
         subtitle=lines("Net present value year by year under your assumptions (move the "
                        "sliders); modelled, not a published appraisal.", 50),
         anchor="start")
@@ -225,23 +227,26 @@ def payback_chart(declared: dict[str, Parameter], values: dict[str, float],
 
 
 def capital_chart(amounts: pd.DataFrame, title: str) -> alt.LayerChart:
-    """Capital the plans asked for against capital offered. ``amounts`` has label,
-    gbp_m, kind (``needed`` or ``offered``), when and text (the amount in words)."""
-    y = alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=190))
-    bars = alt.Chart(amounts).mark_bar().encode(
+    """Capital the plans asked for against capital offered, each bar labelled above it
+    (label and amount), so nothing is cut at 375 px. ``amounts`` has label, gbp_m, kind
+    (``Needed`` or ``Offered``), when and text (the amount in words)."""
+    frame = amounts.assign(caption=amounts["label"] + ": " + amounts["text"])
+    y = alt.Y("label:N", sort=None, title=None, axis=None,
+              scale=alt.Scale(paddingInner=0.55, paddingOuter=0.2))
+    bars = alt.Chart(frame).mark_bar().encode(
         y=y, x=alt.X("gbp_m:Q", title="Capital (£m, cash)",
-                     scale=alt.Scale(domain=[0, float(amounts["gbp_m"].max()) * 1.25]),
-                     axis=alt.Axis(format=",.0f", tickCount=4)),
+                     axis=alt.Axis(format=",.0f", tickCount=4, labelOverlap="greedy")),
         color=alt.Color("kind:N", title=None,
-                        scale=alt.Scale(domain=["needed", "offered"],
+                        scale=alt.Scale(domain=["Needed", "Offered"],
                                         range=[OKABE_ITO[3], OKABE_ITO[2]]),
                         legend=alt.Legend(orient="top")),
         tooltip=[alt.Tooltip("label:N", title="What"), alt.Tooltip("when:N", title="When"),
                  alt.Tooltip("gbp_m:Q", title="£m", format=",.0f")])
-    labels = bars.mark_text(align="left", dx=4, color=LABEL_COLOUR).encode(
-        text="text:N", color=alt.value(LABEL_COLOUR))
+    labels = alt.Chart(frame).mark_text(align="left", baseline="bottom", dy=-9,
+                                        color=LABEL_COLOUR).encode(
+        y=y, x=alt.datum(0), text="caption:N")
     chart = alt.layer(bars, labels).properties(
-        width="container", height=alt.Step(40), autosize=FIT_X,
+        width="container", height=alt.Step(48), autosize=FIT_X,
         title=alt.Title(lines(title), anchor="start"))
     return describe(
         chart,

@@ -41,13 +41,16 @@ ChartT = TypeVar("ChartT", bound=alt.TopLevelMixin)
 
 
 def describe(chart: ChartT, *, alt_text: str, source: str,
-             data_files: tuple[str, ...] = (), modelled: bool = False) -> ChartT:
+             data_files: tuple[str, ...] = (), modelled: bool = False,
+             controls_first: bool = False) -> ChartT:
     """Attach the caption facts the renderers print under a chart: alt text, the source
-    line, the ``data/`` files it draws on (download links) and whether it is modelled."""
-    return cast(ChartT, chart.properties(usermeta={
-        "alt": alt_text, "source": source, "data_files": list(data_files),
-        "modelled": modelled,
-    }))
+    line, the ``data/`` files it draws on (download links) and whether it is modelled.
+    ``controls_first`` puts the chart's sliders above it (for a tall chart)."""
+    meta = {"alt": alt_text, "source": source, "data_files": list(data_files),
+            "modelled": modelled}
+    if controls_first:
+        meta["controls_first"] = True
+    return cast(ChartT, chart.properties(usermeta=meta))
 
 
 def slider(param: Parameter, value: float, name: str | None = None) -> alt.Parameter:
@@ -110,9 +113,10 @@ def spec_to_html(spec: dict, static_prefix: str = "../_static/data") -> str:
     element = chart_id(spec)
     alt_text = html.escape(meta.get("alt", "chart"))
     payload = json.dumps(spec, sort_keys=True).replace("</", "<\\/")
+    order = " stp-controls-first" if meta.get("controls_first") else ""
     return (
         f'<figure class="stp-chart" role="figure" aria-label="{alt_text}">'
-        f'<div id="{element}" class="stp-vega"></div>'
+        f'<div id="{element}" class="stp-vega{order}"></div>'
         f'<figcaption class="stp-caption">{caption_html(meta, static_prefix)}</figcaption>'
         "</figure>\n"
         "<script>(function () {\n"

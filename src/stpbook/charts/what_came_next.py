@@ -27,8 +27,8 @@ CATEGORY_SHAPES = ["circle", "square", "diamond", "triangle-up", "triangle-down"
 # Geometry of the timeline, in pixels: a spine of points at the real dates, leader lines
 # out to the labels, which are spaced one event per row whatever the filter.
 SPINE_X = 9
-LABEL_X = 40
-LINE_PX = 11.5  # height of one line of label text (font 10 px)
+LABEL_X = 34
+LINE_PX = 11.0  # height of one line of label text (font 10 px)
 
 
 def dashboard_chart(counts: pd.DataFrame) -> alt.LayerChart:
@@ -65,7 +65,7 @@ def leadership_chart(leaders: pd.DataFrame) -> alt.LayerChart:
     """Who led the 44 footprints when the leaders were named (March 2016). ``leaders``
     needs background (words), n and note (for the tooltip), in display order."""
     order = list(leaders["background"])
-    colours = [OKABE_ITO[0], OKABE_ITO[2], OKABE_ITO[3], "#8c8c8c"][:len(order)]
+    colours = [OKABE_ITO[0], OKABE_ITO[2], OKABE_ITO[3], "#bdbdbd", "#8c8c8c"][:len(order)]
     bars = alt.Chart(leaders).mark_bar(stroke=INK, strokeWidth=0.5).encode(
         y=alt.Y("background:N", sort=order, title=None, axis=alt.Axis(labelLimit=170)),
         x=alt.X("n:Q", title="Footprint leaders (count)", axis=alt.Axis(tickMinStep=1)),
@@ -83,7 +83,7 @@ def leadership_chart(leaders: pd.DataFrame) -> alt.LayerChart:
         chart,
         alt_text="Horizontal bar chart of the leaders named for the 44 footprints on 30 March "
                  "2016: 18 provider chief executives, 18 clinical commissioning group leaders, "
-                 "3 from local authorities and 3 footprints still to name a leader.",
+                 "3 from local authorities, 2 others and 3 footprints still to name a leader.",
         source="Health Service Journal (March 2016); Public Sector Executive (2016) counted "
                "four council leaders.")
 
@@ -123,10 +123,11 @@ def providers_chart(providers: pd.DataFrame, added_back: pd.DataFrame) -> alt.La
         position=["Surplus" if v >= 0 else "Deficit" for v in providers["net_position_gbp_m"]])
     order = list(providers["financial_year"])
     y = alt.Y("financial_year:N", sort=order, title="Financial year")
-    x_title = "Net position of NHS trusts (£m, cash; deficits left)"
+    x_title = "Net position of NHS trusts (£m, cash)"
     bars = alt.Chart(frame).mark_bar(stroke=INK, strokeWidth=0.5).encode(
         y=y,
-        x=alt.X("net_position_gbp_m:Q", title=x_title),
+        x=alt.X("net_position_gbp_m:Q", title=x_title,
+                scale=alt.Scale(domain=[-3500, 1500], nice=False)),
         color=alt.Color("position:N", title="Reported",
                         scale=alt.Scale(domain=["Surplus", "Deficit"],
                                         range=[OKABE_ITO[2], OKABE_ITO[3]]),
@@ -150,8 +151,8 @@ def providers_chart(providers: pd.DataFrame, added_back: pd.DataFrame) -> alt.La
         width="container", height=alt.Step(30),
         title=alt.Title(["Providers stayed in deficit every year", "from 2013/14 to 2019/20"],
                         anchor="start",
-                        subtitle=["Bars: as reported. Black diamonds: the Sustainability or",
-                                  "Provider Sustainability Fund money added back."]))
+                        subtitle=["Bars: as reported; deficits to the left.",
+                                  "Diamonds: with the funds' support added back."]))
     return describe(
         chart,
         alt_text="Horizontal bar chart of the net position of NHS trusts from 2012/13 to "
@@ -222,7 +223,8 @@ def timeline_chart(events: pd.DataFrame, declared: dict[str, Parameter],
         x=alt.value(SPINE_X), y=y("t"),
         color=alt.Color("category_label:N", title=None,
                         scale=alt.Scale(domain=names, range=CATEGORY_COLOURS),
-                        legend=alt.Legend(orient="top", columns=2, labelLimit=200,
+                        legend=alt.Legend(orient="top", columns=2, labelLimit=125,
+                                          columnPadding=8,
                                           symbolStrokeColor=INK, symbolStrokeWidth=0.7)),
         shape=alt.Shape("category_label:N", scale=alt.Scale(domain=names,
                                                             range=CATEGORY_SHAPES)),

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..layout import Layout
 from ..scenarios import Scenario, load_scenario
-from . import lock
+from . import lock, profiles
 from .execute import ChapterResult, Job, execute_chapters
 from .files import ensure, write_if_changed
 from .site import assemble_site, build_html
@@ -30,10 +30,42 @@ from .site import assemble_site, build_html
 
 def plan(layout: Layout, scenario: Scenario, only: list[str] | None = None) -> list[Job]:
     """Every execution the book needs under ``scenario``, validated before any runs:
-    each notebook in the table of contents with the scenario's values for it (with
-    ``only``, just those chapters)."""
-    return [Job(nb, scenario.for_chapter(nb), f"chapters/{nb.stem}")
+    each notebook in the table of contents with the scenario's values for it, then one
+    run of the profile notebook per footprint (with ``only``, just those chapters; the
+    profile notebook's stem there stands for all its runs)."""
+    jobs = [Job(nb, scenario.for_chapter(nb), f"chapters/{nb.stem}")
             for nb in layout.notebooks() if only is None or nb.stem in only]
+    found = profiles.settings(layout)
+    if found and (only is None or found.notebook.stem in only):
+        jobs += profiles.jobs(layout, scenario, found)
+    return jobs
+
+
+def profile_toc(layout: Layout, found: profiles.Profiles, toc: bytes | None) -> bytes:
+    """The site's table of contents with the profiles hung under their page."""
+    import yaml
+
+    data = yaml.safe_load(toc or layout.toc_file.read_bytes())
+    if "parts" not in data:  # a preview's flat contents
+        data = {"format": data["format"], "root": data["root"],
+                "parts": [{"caption": "Preview", "chapters": data.get("chapters", [])}]}
+        if not any(e.get("file") == found.under for e in data["parts"][0]["chapters"]):
+            data["parts"][0]["chapters"].append({"file": found.under})
+    return yaml.safe_dump(profiles.with_profiles(data, found), sort_keys=False).encode()
+
+
+def preview_config(layout: Layout) -> bytes:
+    """The site configuration for a preview: links to chapters the preview leaves out
+    are not errors there (they are in the full book)."""
+    import yaml
+
+    from .site import site_config
+
+    config = yaml.safe_load(site_config(layout.config_file.read_text(encoding="utf-8")))
+    sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
+    sphinx["suppress_warnings"] = [*sphinx.get("suppress_warnings", []),
+                                   "myst.xref_missing", "ref.ref", "ref.doc", "toc.excluded"]
+    return yaml.safe_dump(config, sort_keys=False, allow_unicode=True).encode()
 
 
 def preview_pages(layout: Layout, stems: list[str]) -> list[str]:
@@ -81,13 +113,20 @@ def make_book(root: Path | Layout | None = None, scenario_path: Path | None = No
     layout = root if isinstance(root, Layout) else (
         Layout(Path(root).resolve()) if root else Layout.find())
     scenario = load_scenario(Path(scenario_path or layout.default_scenario), layout)
+    found = profiles.settings(layout)
+    if only and found and found.notebook.stem in only:  # their page comes with them
+        only = [*only, *[Path(found.under).name] * (Path(found.under).name not in only)]
     jobs = plan(layout, scenario, only)  # validates every value before anything runs
     extra: dict[str, bytes] = {}
     if only:
         out = layout.preview("-".join(only))
         extra["_toc.yml"] = preview_toc(layout, only)
+        extra["_config.yml"] = preview_config(layout)
     else:
         out = layout.output(scenario.name if variant else None)
+    if found and any(job.notebook == found.notebook for job in jobs):
+        extra.update(profiles.group_pages(found))
+        extra["_toc.yml"] = profile_toc(layout, found, extra.get("_toc.yml"))
     with lock.exclusive(out if only else layout.build):
         log(f"executing {len(jobs)} chapters with papermill (scenario {scenario.name}, "
             f"{workers or os.cpu_count()} workers)")

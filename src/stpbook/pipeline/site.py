@@ -75,6 +75,7 @@ def site_config(text: str) -> bytes:
     import yaml
 
     config = yaml.safe_load(text) or {}
+    config.pop("stpbook", None)  # the pipeline's own settings (profiles), not Sphinx's
     url = str((config.get("repository") or {}).get("url") or "").strip()
     html = config.setdefault("html", {})
     launch = config.setdefault("launch_buttons", {})
@@ -204,7 +205,7 @@ def lighten_pages(html: Path) -> None:
     for page in html.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         lighter = _ICON_SCRIPT.sub("", text)
-        if 'class="stp-vega"' not in lighter:
+        if 'class="stp-vega' not in lighter:
             lighter = _VEGA_SCRIPT.sub("", lighter)
         if lighter != text:
             page.write_text(lighter, encoding="utf-8")

@@ -1,13 +1,17 @@
 """The printable student handout and the offline pack.
 
 ``stpbook handout`` (``make handout``) writes ``handout.html`` into the teaching folder
-(``Layout.teaching``), a print-styled page with the timeline, the key figures with their
-sources, each chapter's take-aways and the discussion questions, and prints it to
-``handout.pdf`` with headless Chromium (Debian's ``chromium`` driven by Playwright; no
-LaTeX).
+(``Layout.teaching``): a print-styled page with the key figures and their sources, the
+chapter 1 chart, the timeline, each chapter's take-aways and the questions for
+discussion. Every number comes from the chapters' recipe modules at their defaults
+(``stpbook.teaching.numbers``), and every source is credited by author, outlet and date.
+It is printed to ``handout.pdf`` with headless Chromium (Debian's ``chromium`` driven by
+Playwright; no LaTeX); without Chromium the PDF is a one-page note pointing to the HTML
+(``printing.write_pdf``).
 
-``stpbook offline`` (``make offline``) zips the built book (``_build/html``, which works
-from ``file://``), the handout and ``data/`` into ``stp-book-offline.zip``.
+``stpbook offline`` (``make offline``) makes the offline pack, ``stp-book-offline.zip``:
+the built book with the teaching files inside it, and ``data/``
+(``stpbook.teaching.site.offline_pack``).
 """
 
 from __future__ import annotations
@@ -15,97 +19,106 @@ from __future__ import annotations
 import html
 import json
 import re
-import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
-from .. import bibliography
-from ..errors import BuildError, Refused
+import pandas as pd
+
+from ..errors import BuildError
 from ..layout import Layout, current
+from .numbers import Book, book
+from .printing import fix_pdf_dates, source_date, write_pdf  # noqa: F401 - re-exported
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
+STORY = "The story"  # the part of the table of contents whose chapters the handout covers
+OFFLINE = "stp-book-offline.zip"
 
-# (label, resource, key column, key, value column, unit shown, source column)
+# (what, chapter.name reference, sources): the handout's table of key figures.
 KEY_FIGURES = (
-    ("Forward View: gap by 2020/21 if nothing changed", "fyfv_assumptions",
-     "gap_2020_21_gbp_bn", "£{:g}bn a year"),
-    ("Forward View: part of the gap to close by efficiency", "fyfv_assumptions",
-     "efficiency_share_gbp_bn", "£{:g}bn a year"),
-    ("Forward View: extra funding still needed", "fyfv_assumptions",
-     "funding_share_gbp_bn", "£{:g}bn a year"),
-    ("Efficiency the NHS had achieved, 2004/05-2011/12", "fyfv_assumptions",
-     "historic_efficiency", "{:.1%} a year"),
-    ("Spring Budget 2017: capital for the strongest STPs", "national_facts",
-     "spring_budget_stp_capital_gbp_m", "£{:g}m over three years"),
-    ("Spring Budget 2017: adult social care", "national_facts",
-     "spring_budget_social_care_gbp_bn", "£{:g}bn over three years"),
-    ("BMA: capital the plans needed", "national_facts",
-     "bma_stp_capital_estimate_gbp_bn", "£{:g}bn"),
+    ("The Forward View's gap by 2020/21 if funding stayed flat and nothing changed "
+     "(published: 'nearly' this)", "fyfv:30", ("fyfv_2014",)),
+    ("The same gap on this book's reconstruction from NHS England's 2013/14 budget "
+     "(modelled)", "forward_view.gap_cta_window", ("realcentre_budget_data_2025",)),
+    ("Efficiency the Forward View's bargain asked the NHS to find by 2020/21",
+     "forward_view.efficiency_share", ("hoc_health_committee_integrated_care_2018",)),
+    ("Extra money a year the government was to find by 2020/21",
+     "forward_view.funding_share", ("fullfact_black_hole_2015",)),
+    ("Efficiency a year needed to find that, read as one rate (modelled)",
+     "forward_view.needed", ("fyfv_2014",)),
+    ("Efficiency a year the NHS achieved, 2004/05 to 2011/12", "forward_view.historic",
+     ("fullfact_black_hole_2015",)),
+    ("Planning footprints, named in March 2016", "footprints.n_footprints",
+     ("hf_navigator_stps",)),
+    ("North Central London's do-nothing gap by 2020/21", "plans_and_money.ncl_gap",
+     ("alderwick_kingsfund_stps_2016",)),
+    ("Birmingham and Solihull's, including adult social care", "plans_and_money.bsol_gap",
+     ("alderwick_kingsfund_stps_2016",)),
+    ("Sustainability and Transformation Fund, 2016/17", "plans_and_money.stf",
+     ("kingsfund_stf_blog_2016",)),
+    ("... of which set aside for trusts in deficit", "plans_and_money.stf_deficits",
+     ("kingsfund_stf_blog_2016",)),
+    ("Capital the plans needed (37 footprints answering)", "plans_and_money.bma_capital",
+     ("bma_stp_capital_2017",)),
+    ("Capital for a few of the strongest plans, Spring Budget 2017, over three years",
+     "plans_and_money.spring_capital", ("ccg_alert_spring_budget_2017",)),
+    ("Hospital proposals in the plans, counted once each (this book's count)",
+     "reconfigurations.proposals", ("alderwick_kingsfund_stps_2016", "inews_24_ae_2017")),
+    ("CCG leaders' confidence in their plan as printed: low + medium + high",
+     "critiques.printed_total", ("equwell_stps_where_headed_2016",)),
+    ("... and low or very low, from the survey's own counts",
+     "critiques.low_or_very_low", ("hsj_ccg_confidence_2016",)),
+    ("Integrated care boards in law from 1 July 2022", "what_came_next.icbs_2022",
+     ("nhse_ccg_ics",)),
 )
-GAP_FOOTPRINTS = ("E54000028", "E54000017")  # North Central London, Birmingham and Solihull
-STORY = "The story"  # the part of the table of contents whose chapters the handout summarises
 
 CSS = """
-@page { size: A4; margin: 16mm 15mm; }
-body { font: 10.5pt/1.4 "DejaVu Serif", Georgia, serif; color: #111; }
-h1 { font-size: 20pt; margin: 0 0 4pt; } h2 { font-size: 13pt; margin: 14pt 0 4pt;
-  border-bottom: 1px solid #999; break-after: avoid; }
-h3 { font-size: 11pt; margin: 8pt 0 2pt; break-after: avoid; }
-table { border-collapse: collapse; width: 100%; font-size: 9.5pt; }
-td, th { border-bottom: 1px solid #ccc; padding: 2pt 4pt; text-align: left; vertical-align: top; }
-tr { break-inside: avoid; } td:first-child { white-space: nowrap; } .src { color: #555; font-size: 8.5pt; }
+@page { size: A4; margin: 15mm 15mm 16mm; }
+body { font: 10pt/1.4 "DejaVu Serif", Georgia, serif; color: #111; margin: 0; }
+main { max-width: 180mm; margin: 0 auto; }
+h1 { font-size: 20pt; margin: 0 0 4pt; }
+h2 { font-size: 13pt; margin: 14pt 0 4pt; border-bottom: 1px solid #999;
+  break-after: avoid; page-break-after: avoid; }
+h3 { font-size: 11pt; margin: 8pt 0 2pt; break-after: avoid; page-break-after: avoid; }
+table { border-collapse: collapse; width: 100%; font-size: 9pt; }
+th { text-align: left; border-bottom: 1px solid #555; }
+td, th { padding: 2pt 4pt; vertical-align: top; }
+td { border-bottom: 1px solid #ddd; }
+tr { break-inside: avoid; page-break-inside: avoid; }
+td.date { white-space: nowrap; } td.fig { white-space: nowrap; font-weight: bold; }
+.src { color: #444; font-size: 8.5pt; }
 .lead { font-size: 11pt; } li { margin-bottom: 2pt; }
+figure { margin: 6pt 0; break-inside: avoid; } figure svg { max-height: 95mm; }
+figcaption { font-size: 8.5pt; color: #444; }
 """
 
 
-def _bib_titles(layout: Layout) -> dict[str, str]:
-    """references.bib key -> how the handout credits it (author, outlet, date)."""
-    return {key: bibliography.credit(entry) or entry.get("title", key)
-            for key, entry in bibliography.entries(layout.bibliography).items()}
+def _when(date: pd.Timestamp, precision: str) -> str:
+    if precision == "day":
+        return f"{date.day} {date:%b %Y}"
+    if precision == "month":
+        return f"{date:%b %Y}"
+    if precision == "season":
+        season = {12: "winter", 1: "winter", 2: "winter", 3: "spring", 4: "spring",
+                  5: "spring", 6: "summer", 7: "summer", 8: "summer"}.get(date.month,
+                                                                         "autumn")
+        return f"{season} {date.year - 1 if date.month in (1, 2) else date.year}"
+    return str(date.year)
 
 
-def _cite(text: str) -> str:
-    return re.sub(r"\{cite(?::\w+)?\}`([^`]*)`", lambda m: f"[{m.group(1)}]", text)
+def _inline(text: str) -> str:
+    text = html.escape(text)
+    text = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text)
+    text = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"<i>\1</i>", text)
+    return re.sub(r"`([^`]+)`", r"\1", text)
 
 
-def _glued(stem: str, layout: Layout) -> dict[str, str]:
-    """The glued values of an executed chapter of the default book, as plain text."""
-    executed = layout.output() / "executed" / f"{stem}.ipynb"
-    if not executed.exists():
-        return {}
-    values = {}
-    for cell in json.loads(executed.read_text(encoding="utf-8"))["cells"]:
-        for output in cell.get("outputs", []):
-            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name:
-                values[name] = str(output.get("data", {}).get("text/plain", "")).strip("'\"")
-    return values
-
-
-def _resolve_glue(text: str, glued: dict[str, str]) -> str:
-    def one(match: re.Match) -> str:
-        key, _, spec = match.group(1).partition(":")
-        raw = glued.get(key)
-        if raw is None:
-            return "(see the chapter)"
-        try:
-            return format(float(raw), spec) if spec else raw
-        except ValueError:
-            return raw
-    return re.sub(r"\{glue(?::text)?\}`([^`]*)`", one, text)
-
-
-def _section(cells: list[dict], heading: str) -> str:
-    """The markdown under ``## heading`` up to the next ``#``/``##`` heading."""
-    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-    match = re.search(rf"^## {re.escape(heading)}\s*\n(.*?)(?=^#{{1,2}} |\Z)", text, re.MULTILINE | re.DOTALL)
+def _section(markdown: str, heading: str) -> str:
+    match = re.search(rf"^## {re.escape(heading)}\s*\n(.*?)(?=^\(|^#{{1,2}} |\Z)",
+                      markdown, re.MULTILINE | re.DOTALL)
     return match.group(1).strip() if match else ""
 
 
 def _items(markdown: str) -> list[str]:
-    """Bullet or numbered items of a markdown block (a paragraph counts as one item)."""
+    """Bullet or numbered items of a Markdown block (a paragraph counts as one item)."""
     items: list[str] = []
     for line in markdown.splitlines():
         start = re.match(r"^\s*(?:[-*]|\d+\.)\s+(.*)", line)
@@ -118,196 +131,120 @@ def _items(markdown: str) -> list[str]:
     return items
 
 
-def _inline(text: str) -> str:
-    text = html.escape(text)
-    text = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text)
-    return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
+def chapters(layout: Layout, numbers: Book | None = None) -> list[dict]:
+    """Each chapter's title, take-aways and discussion questions, with the chapter's
+    numbers filled in and its citations credited (the book's first part)."""
+    numbers = numbers or book(layout)
+    from ..parameters import short_name
 
-
-def chapters(layout: Layout) -> list[dict]:
-    """Each chapter's title, take-aways and discussion questions (from the notebooks of
-    the book's first part, with glued numbers filled in from the executed book)."""
     out = []
     for nb in layout.notebooks(part=STORY):
         cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
-        first = "".join(cells[0]["source"]) if cells else nb.stem
-        title = first.splitlines()[0].lstrip("# ").strip()
-        glued = _glued(nb.stem, layout)
-        takeaways = _items(_section(cells, "What to take away"))
-        questions = _items(_section(cells, "Questions for discussion"))
-        out.append({"title": title,
-                    "takeaways": [_cite(_resolve_glue(i, glued)) for i in takeaways],
-                    "questions": [_cite(_resolve_glue(i, glued)) for i in questions]})
+        markdown = "\n".join("".join(c["source"]) if isinstance(c["source"], list)
+                             else c["source"] for c in cells if c["cell_type"] == "markdown")
+        title = markdown.splitlines()[0].lstrip("# ").strip() if markdown else nb.stem
+        short = short_name(nb)
+        out.append({
+            "title": title,
+            "takeaways": [numbers.plain(i, short) for i in
+                          _items(_section(markdown, "What to take away"))],
+            "questions": [numbers.plain(i, short) for i in
+                          _items(_section(markdown, "Questions for discussion"))]})
     return out
 
 
-def key_figures(layout: Layout) -> list[tuple[str, str, str]]:
-    """(what, value, source) for the handout's table of key figures."""
-    from .. import data
-
-    titles = _bib_titles(layout)
-    rows = []
-    tables = {}
-    for label, resource, key, fmt in KEY_FIGURES:
-        if resource not in tables:
-            tables[resource] = data.load(resource, layout=layout).set_index("key")
-        row = tables[resource].loc[key]
-        rows.append((label, fmt.format(float(row["value"])),
-                     titles.get(row["source_id"], row["source_id"])))
-    gaps = data.load("financial_gaps", layout=layout)
-    gaps = gaps[gaps["is_headline"].astype(str).str.lower() == "true"]
-    names = data.load("footprints", layout=layout).set_index("stp17cd")["stp17nm"]
-    for code in GAP_FOOTPRINTS:
-        row = gaps[gaps["stp17cd"] == code].iloc[0]
-        rows.append((f"{names[code]}: plan's gap by 2020/21", f"£{row['gap_gbp_m']:g}m a year",
-                     titles.get(row["source_id"], row["source_id"])))
-    return rows
+def _figure_value(ref: str, numbers: Book) -> str:
+    if ref == "fyfv:30":  # a published figure, quoted as published
+        return "£30bn a year"
+    return numbers.number(ref)
 
 
-def page(layout: Layout) -> str:
+def key_figures(layout: Layout, numbers: Book | None = None) -> list[tuple[str, str, str]]:
+    """(what, value, credit) for the handout's table of key figures."""
+    numbers = numbers or book(layout)
+    return [(what, _figure_value(ref, numbers), numbers.credits(list(keys)))
+            for what, ref, keys in KEY_FIGURES]
+
+
+def page(layout: Layout, numbers: Book | None = None) -> str:
     """The handout as one self-contained, print-styled HTML page."""
     from .. import data
+    from .printing import figure
 
-    timeline = data.load("timeline", layout=layout)
-    parts = [(f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-             f"<title>The STP book: student handout</title><style>{CSS}</style></head><body>"),
+    numbers = numbers or book(layout)
+    esc = html.escape
+    parts = ["<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+             "<title>The STP book: student handout</title>",
+             "<meta name='description' content='The STP book in brief: key figures with "
+             "their sources, a timeline, what each chapter teaches and the questions for "
+             "discussion.'>", f"<style>{CSS}</style></head><body><main>",
              "<h1>The STP book: student handout</h1>",
-             ("<p class='lead'>England's Sustainability and Transformation Plans, 2015-2017: "
-             "the timeline, the key figures with their sources, what each chapter teaches "
-             "and the questions for discussion.</p>"),
-             "<h2>Timeline</h2><table><tr><th>date</th><th>event</th></tr>"]
+             "<p class='lead'>England's Sustainability and Transformation Plans, 2015-2017, "
+             "and what became of them: the key figures with their sources, a timeline, what "
+             "each chapter of the book teaches and its questions for discussion. Every "
+             "number is the book's, computed from its data; figures marked modelled are "
+             "the book's own estimates, not published ones.</p>",
+             "<h2>Key figures</h2><table><tr><th>What</th><th>Figure</th>"
+             "<th>Source</th></tr>"]
+    for what, value, source in key_figures(layout, numbers):
+        parts.append(f"<tr><td>{esc(what)}</td><td class='fig'>{esc(value)}</td>"
+                     f"<td class='src'>{esc(source)}</td></tr>")
+    parts.append("</table>")
+    parts.append(figure(numbers.chart("forward_view.gap_chart")))
+    parts.append("<h2>Timeline</h2><table><tr><th>When</th><th>What happened</th>"
+                 "<th>Source</th></tr>")
+    timeline = data.load("timeline", layout=layout).sort_values("date", kind="stable")
     for _, row in timeline.iterrows():
-        date = str(row["date"])[:10]
-        if str(row.get("date_precision", "day")) == "year":
-            date = date[:4]
-        elif str(row.get("date_precision", "day")) == "month":
-            date = date[:7]
-        parts.append(f"<tr><td>{date}</td><td>{html.escape(str(row['event']))}</td></tr>")
-    parts.append("</table><h2>Key figures</h2><table><tr><th>what</th><th>figure</th>"
-                 "<th>source</th></tr>")
-    for what, value, source in key_figures(layout):
-        parts.append(f"<tr><td>{html.escape(what)}</td><td><b>{html.escape(value)}</b></td>"
-                     f"<td class='src'>{html.escape(source)}</td></tr>")
+        when = _when(pd.Timestamp(row["date"]), str(row.get("date_precision", "day")))
+        source = numbers.credit(str(row["source_id"])) if row.get("source_id") else ""
+        parts.append(f"<tr><td class='date'>{esc(when)}</td><td>{esc(str(row['event']))}"
+                     f"</td><td class='src'>{esc(source)}</td></tr>")
     parts.append("</table><h2>What each chapter teaches</h2>")
     questions: list[str] = []
-    for chap in chapters(layout):
-        parts.append(f"<h3>{html.escape(chap['title'])}</h3><ul>")
-        parts += [f"<li>{_inline(t)}</li>" for t in chap["takeaways"]] or [
-            "<li>(see the chapter)</li>"]
+    for chap in chapters(layout, numbers):
+        parts.append(f"<h3>{esc(chap['title'])}</h3><ul>")
+        parts += [f"<li>{_inline(t)}</li>" for t in chap["takeaways"]]
         parts.append("</ul>")
-        questions += [f"{chap['title'].split('.')[0]}. {q}" for q in chap["questions"]]
+        number = chap["title"].split(".")[0]
+        questions += [f"{number}.{i} {q}" for i, q in enumerate(chap["questions"], 1)]
     exercises = layout.chapters / "81_exercises.md"
     if exercises.exists():
-        text = exercises.read_text(encoding="utf-8")
-        tail = text.split("## Discussion questions across the book", 1)
+        tail = exercises.read_text(encoding="utf-8").split(
+            "## Discussion questions across the book", 1)
         if len(tail) == 2:
-            questions += [f"Book. {_cite(q)}" for q in _items(tail[1])]
-    parts.append("<h2>Questions for discussion</h2><ol>")
+            questions += [f"Across the book {i}. {numbers.plain(q)}"
+                          for i, q in enumerate(_items(tail[1].split("\n#", 1)[0]), 1)]
+    parts.append("<h2>Questions for discussion</h2><ul>")
     parts += [f"<li>{_inline(q)}</li>" for q in questions]
-    parts.append("</ol><p class='src'>Sources in square brackets are keys of the book's "
-                 "bibliography (references.bib).</p></body></html>")
+    parts.append("</ul><p class='src'>Model answers to every question are on the book's "
+                 "model answers page. The full list of sources is the book's bibliography."
+                 "</p></main></body></html>")
     return "\n".join(parts)
 
 
-def print_pdf(html_path: Path, pdf_path: Path) -> Path:
-    """Print an HTML file to PDF with headless Chromium (Playwright, Debian chromium)."""
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        raise Refused(f"{CHROMIUM} not found: install Debian's chromium "
-                      "(apt-get install -y chromium)")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            tab = browser.new_page()
-            tab.goto(html_path.resolve().as_uri())
-            tab.pdf(path=str(pdf_path), format="A4", print_background=True,
-                    prefer_css_page_size=True, tagged=False, outline=False)
-        finally:
-            browser.close()
-    fix_pdf_dates(pdf_path)
-    return pdf_path
-
-
-def source_date() -> int:
-    """The build's fixed timestamp: ``SOURCE_DATE_EPOCH`` if set, else the last commit's
-    date, else 2026-01-01, so the same inputs give the same bytes."""
-    import os
-    import subprocess
-
-    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
-        return int(os.environ["SOURCE_DATE_EPOCH"])
-    try:
-        out = subprocess.run(["git", "log", "-1", "--format=%ct"], capture_output=True,
-                             text=True, check=True, cwd=Path(__file__).parent).stdout.strip()
-        return int(out)
-    except (OSError, subprocess.CalledProcessError, ValueError):
-        return 1767225600
-
-
-_PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:[0-9+\-Z']+\)")
-
-
-def fix_pdf_dates(pdf: Path) -> None:
-    """Replace Chromium's creation and modification dates with ``source_date()`` (the
-    strings have the same length, so the PDF's cross-reference offsets stay valid)."""
-    import time
-
-    stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime(source_date()))
-    data = pdf.read_bytes()
-
-    def one(match: re.Match) -> bytes:
-        old = match.group(0)
-        new = b"/" + match.group(1) + b" (D:" + stamp.encode() + b"+00'00')"
-        return new.ljust(len(old)) if len(new) <= len(old) else old
-
-    pdf.write_bytes(_PDF_DATE.sub(one, data))
-
-
-def handout(layout: Layout | None = None) -> Path:
-    """Write ``handout.html`` and ``handout.pdf`` into the teaching folder."""
+def handout(layout: Layout | None = None, log: Callable[[str], None] | None = None,
+            numbers: Book | None = None) -> Path:
+    """Write ``handout.html`` and ``handout.pdf`` into the teaching folder; returns the
+    PDF (a one-page note pointing to the HTML where Chromium is missing)."""
     layout = layout or current()
     out = layout.teaching
     out.mkdir(parents=True, exist_ok=True)
     html_path = out / "handout.html"
-    html_path.write_text(page(layout), encoding="utf-8")
-    return print_pdf(html_path, out / "handout.pdf")
+    html_path.write_text(page(layout, numbers), encoding="utf-8")
+    pdf = out / "handout.pdf"
+    write_pdf(html_path, pdf, "The STP book: student handout", log)
+    return pdf
 
 
 def offline(layout: Layout | None = None) -> Path:
-    """Zip the built book, the handout and the data into ``stp-book-offline.zip`` in
-    the teaching folder. Entries carry ``source_date()``, so the same inputs give the
-    same bytes."""
-    import time
+    """The offline pack (``stp-book-offline.zip`` in the teaching folder) from the built
+    book (``make book`` first); the teaching files are built and published into the book
+    first if they are not there yet (``stpbook.teaching.publish``)."""
+    from . import publish
 
     layout = layout or current()
-    book = layout.html()
-    if not (book / "index.html").exists():
-        raise BuildError(f"{book} has no index.html: build the book first (make book)")
-    pdf = layout.teaching / "handout.pdf"
-    if not pdf.exists():
-        handout(layout)
-    target = layout.teaching / "stp-book-offline.zip"
-    partial = target.with_suffix(".zip.partial")
-    stamp = time.gmtime(max(source_date(), 315532800))[:6]  # zip dates start in 1980
-
-    def add(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
-        info = zipfile.ZipInfo(name, date_time=stamp)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o644 << 16
-        zf.writestr(info, data)
-
-    with zipfile.ZipFile(partial, "w") as zf:
-        add(zf, "stp-book/README.txt",
-            b"The STP book, offline. Open book/index.html in a browser (it works from the "
-            b"file, sliders included). handout.pdf is the student handout; data/ holds the "
-            b"book's data as CSV with datapackage.json.\n")
-        for path in sorted(book.rglob("*")):
-            if path.is_file():
-                add(zf, f"stp-book/book/{path.relative_to(book)}", path.read_bytes())
-        add(zf, "stp-book/handout.pdf", pdf.read_bytes())
-        for path in sorted(layout.data.rglob("*")):
-            if path.is_file():
-                add(zf, f"stp-book/data/{path.relative_to(layout.data)}", path.read_bytes())
-    partial.replace(target)
-    return target
+    book_html = layout.html()
+    if not (book_html / "index.html").exists():
+        raise BuildError(f"{book_html} has no index.html: build the book first (make book)")
+    publish(layout, book_html)
+    return layout.teaching / OFFLINE
