@@ -57,3 +57,13 @@ offline: book handout
 # Every page of the built book at 1280 px and 375 px -> _build/screenshots/ (look at them).
 screenshots: book
 	$(STP) screenshots
+
+# Teaching: the slide decks for the lesson plans (offline HTML, _build/teaching/slides);
+# every teaching file (handout, role cards, slides) into _build/teaching and, once the
+# book is built, published into it with the offline pack (stpbook.teaching.publish).
+.PHONY: teaching
+slides: $(STAMP)
+	$(STP) slides
+
+teaching: $(STAMP)
+	$(STP) teaching

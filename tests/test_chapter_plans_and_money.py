@@ -107,7 +107,7 @@ def direct_numpy(assumptions: pd.DataFrame, gap: float, e: float, a: float, f: f
 
 @pytest.mark.parametrize("changes", [
     {}, {"footprint": "all"}, {"footprint": "E54000041", "efficiency_delivered": 0.85,
-                               "extra_funding_gbp_m": 50.0, "seed": 7, "draws": 5000},
+                               "extra_funding_gbp_m": 50.0, "random_state": 7, "draws": 5000},
     {"activity_reduction_achieved": 1.0, "activity_share": 0.6},
 ])
 def test_stress_summary_equals_a_direct_numpy_computation(inputs, defaults, changes):
@@ -116,7 +116,7 @@ def test_stress_summary_equals_a_direct_numpy_computation(inputs, defaults, chan
     gap = ch.plan_gap(inputs, v["footprint"])[0]
     r = direct_numpy(data.load("activity_assumptions"), gap, v["efficiency_delivered"],
                      v["activity_reduction_achieved"], v["extra_funding_gbp_m"],
-                     v["activity_share"], v["draws"], v["seed"])
+                     v["activity_share"], v["draws"], v["random_state"])
     s = results.summary
     for q, key in ((0.05, "q05"), (0.5, "q50"), (0.95, "q95")):
         assert s[key] == pytest.approx(np.quantile(r, q), rel=1e-9)
@@ -137,7 +137,7 @@ def test_headline_keys_and_values(book):
 
 
 @pytest.mark.parametrize("changes, mean, closed", [
-    # exercise 3.2's published answers (North Central London, seed 2016, 10,000 draws)
+    # exercise 3.2's published answers (North Central London, random state 2016, 10,000 draws)
     ({}, 502, 0.0),
     ({"efficiency_delivered": 1.0}, 195, 19.7),
     ({"activity_reduction_achieved": 1.0}, 305, 2.0),

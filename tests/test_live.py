@@ -39,9 +39,26 @@ def _require_browser() -> None:
         pytest.skip(problem)
 
 
+SETTINGS = {  # JupyterLab user settings for the test: every cell drawn (not windowed,
+    # so the whole notebook can be read), no news pop-up over the page
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false", "checkForUpdates": False},
+}
+
+
 @contextmanager
-def _server(command: list[str], port: int) -> Iterator[None]:
-    proc = subprocess.Popen(command, env=servers.environment(LAYOUT), cwd=ROOT,
+def _server(command: list[str], port: int, settings: Path | None = None) -> Iterator[None]:
+    env = servers.environment(LAYOUT)
+    if settings is not None:
+        import json
+
+        for name, value in SETTINGS.items():
+            target = settings / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(json.dumps(value))
+        env["JUPYTERLAB_SETTINGS_DIR"] = str(settings)
+    proc = subprocess.Popen(command, env=env, cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
     try:
@@ -64,6 +81,15 @@ def chromium():
         yield b
 
 
+# The rendered prose (not the cells' hidden editors, which hold the Markdown source).
+RENDERED_TEXT = """() => Array.from(document.querySelectorAll(
+    '.jp-MarkdownOutput, .jp-OutputArea-output')).map(e => e.textContent).join(' ')"""
+# Charts drawn and every {eval} role evaluated (unevaluated ones show as code "n.x").
+RENDERED_AND_EVALUATED = """() => document.querySelectorAll('.jp-Notebook svg.marks').length
+    >= 3 && !Array.from(document.querySelectorAll('.jp-MarkdownOutput code'))
+    .some(c => c.textContent.startsWith('n.'))"""
+
+
 def _watch(page) -> list[str]:
     outside: list[str] = []
     page.on("request", lambda r: outside.append(r.url)
@@ -79,9 +105,9 @@ def _chart_svgs(page, scope: str = "") -> int:
 
 def _panel_chart(page) -> str:
     return page.evaluate("""() => {
-        const boxes = Array.from(document.querySelectorAll('.widget-vbox, .jupyter-widgets'))
-          .filter(b => b.innerText.includes('Change the assumptions'));
-        const box = boxes[boxes.length - 1];
+        const boxes = Array.from(document.querySelectorAll('.widget-vbox'))
+          .filter(b => b.textContent.includes('Change the assumptions'));
+        const box = boxes[0];  // the panel itself (outermost)
         const svg = box && box.querySelector('svg.marks');
         return svg ? svg.outerHTML : '';
     }""")
@@ -101,29 +127,29 @@ def test_a_chapter_in_jupyterlab_draws_its_charts_and_redraws_on_a_slider(chromi
     port, token = servers.free_port(0), "pytest-token"
     shots = LAYOUT.screenshots / "live"
     shots.mkdir(parents=True, exist_ok=True)
-    with _server(servers.lab_command(LAYOUT, port, token), port):
+    with _server(servers.lab_command(LAYOUT, port, token, tmp_path / "workspaces"), port,
+                 tmp_path / "settings"):
         page = chromium.new_page(viewport={"width": 1280, "height": 1000})
         outside = _watch(page)
-        page.goto(f"http://127.0.0.1:{port}/lab/tree/chapters/{stem}.ipynb?token={token}")
+        page.goto(f"http://127.0.0.1:{port}/lab/tree/chapters/{stem}.ipynb?reset&token={token}")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60000)
         page.wait_for_timeout(2000)
         page.keyboard.press("Escape")
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_text("Run All Cells", exact=True).click()
-        page.wait_for_function("() => document.querySelectorAll('.jp-Notebook svg.marks')"
-                               ".length >= 2", timeout=120000)
-        page.wait_for_timeout(3000)
+        page.wait_for_function(RENDERED_AND_EVALUATED, timeout=180000)
+        page.wait_for_timeout(2000)
         page.screenshot(path=str(shots / f"jupyterlab-{stem}.png"))
         assert _chart_svgs(page, ".jp-Notebook") >= 2
-        text = page.inner_text(".jp-Notebook")
+        text = page.evaluate(RENDERED_TEXT)
         assert not RAW_ROLES.search(text), RAW_ROLES.search(text)
         before = _panel_chart(page)
         assert before, "the live panel shows the chapter's chart"
         _nudge_first_panel_slider(page)
         page.wait_for_function("(b) => { const boxes = Array.from(document.querySelectorAll("
-                               "'.widget-vbox')).filter(x => x.innerText.includes("
+                               "'.widget-vbox')).filter(x => x.textContent.includes("
                                "'Change the assumptions')); const s = boxes.length && "
-                               "boxes[boxes.length-1].querySelector('svg.marks'); "
+                               "boxes[0].querySelector('svg.marks'); "
                                "return s && s.outerHTML !== b; }", arg=before, timeout=60000)
         page.screenshot(path=str(shots / f"jupyterlab-{stem}-moved.png"))
         assert outside == []
@@ -152,9 +178,9 @@ def test_a_chapter_in_voila_draws_its_charts_reads_cleanly_and_redraws(chromium)
         before = _panel_chart(page)
         _nudge_first_panel_slider(page)
         page.wait_for_function("(b) => { const boxes = Array.from(document.querySelectorAll("
-                               "'.widget-vbox')).filter(x => x.innerText.includes("
+                               "'.widget-vbox')).filter(x => x.textContent.includes("
                                "'Change the assumptions')); const s = boxes.length && "
-                               "boxes[boxes.length-1].querySelector('svg.marks'); "
+                               "boxes[0].querySelector('svg.marks'); "
                                "return s && s.outerHTML !== b; }", arg=before, timeout=60000)
         assert outside == []
         page.close()

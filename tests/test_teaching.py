@@ -18,22 +18,32 @@ import pandas as pd
 import pytest
 import yaml
 
-import browser_harness as bh
-from conftest import LAYOUT, ROOT
 from stpbook import compare, data, parameters, scenarios
 from stpbook.errors import BuildError, ParameterError
 from stpbook.models import gap, reconfiguration
 from stpbook.teaching import debate, lessons, numbers, pages, printing, sections
 
+import browser_harness as bh
+from conftest import LAYOUT, ROOT
+
 CHAPTERS = ROOT / "chapters"
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
-TEACHING_PAGES = ["80_seminar_guide.md", "81_exercises.md", "82_glossary.md",
-                  "83_scenarios.md", "84_lesson_plans.md", "85_debate_kit.md",
-                  "86_model_answers.md", "87_pre_reading.md"]
+TEACHING_PAGES = [
+    "80_seminar_guide.md",
+    "81_exercises.md",
+    "82_glossary.md",
+    "83_scenarios.md",
+    "84_lesson_plans.md",
+    "85_debate_kit.md",
+    "86_model_answers.md",
+    "87_pre_reading.md",
+]
 OWN_PAGES = [p for p in TEACHING_PAGES if p != "83_scenarios.md"]
-INTERNAL = re.compile(r"\bseeds?\b|stored cop|\bcorp(us|ora)\b|identified from a reader|"
-                      r"stpbook\.(models|charts|pipeline|data|chapters)\b|\bdata/\w+\.csv",
-                      re.IGNORECASE)
+INTERNAL = re.compile(
+    r"\bseeds?\b|stored cop|\bcorp(us|ora)\b|identified from a reader|"
+    r"stpbook\.(models|charts|pipeline|data|chapters)\b|\bdata/\w+\.csv",
+    re.IGNORECASE,
+)
 LABEL = re.compile(r"^\(([A-Za-z0-9_-]+)\)=\s*$", re.MULTILINE)
 REF = re.compile(r"\{ref\}`(?:[^`<]*<)?([^`>]+)>?`")
 
@@ -50,14 +60,16 @@ def book() -> numbers.Book:
 
 # --- the lesson plans ----------------------------------------------------------------
 
+
 def test_every_session_adds_up_to_its_stated_length():
     raw = yaml.safe_load(lessons.SOURCE.read_text(encoding="utf-8"))
     assert [p["id"] for p in raw["plans"]] == ["lecture", "seminar", "unit"]
     for plan in raw["plans"]:
         sessions = plan["sessions"]
         for session in sessions:
-            assert sum(step["minutes"] for step in session["steps"]) == session["minutes"], \
+            assert sum(step["minutes"] for step in session["steps"]) == session["minutes"], (
                 f"{plan['id']} / {session['id']}"
+            )
         assert sum(s["minutes"] for s in sessions) == plan["minutes"], plan["id"]
     by_id = {p.id: p for p in lessons.load()}  # load() checks the same, and more
     assert by_id["lecture"].minutes == 50 and len(by_id["lecture"].sessions) == 1
@@ -74,8 +86,7 @@ def test_the_seminar_has_one_real_ten_minute_break():
 
 
 def test_a_timing_slip_is_refused(tmp_path):
-    text = lessons.SOURCE.read_text(encoding="utf-8").replace("minutes: 50\n", "minutes: 55\n",
-                                                              1)
+    text = lessons.SOURCE.read_text(encoding="utf-8").replace("minutes: 50\n", "minutes: 55\n", 1)
     bad = tmp_path / "lessons.yaml"
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(BuildError, match="add up to|sessions last"):
@@ -127,14 +138,23 @@ def test_lesson_plans_link_to_every_deck_and_the_downloads():
         for session in plan.sessions:
             assert f'href="../_static/teaching/{session.deck}"' in text
     guide = _text("80_seminar_guide.md")
-    for target in ("handout.pdf", "handout.html", "role-cards.pdf", "role-cards.html",
-                   "stp-book-offline.zip", "slides/lecture.html", "slides/seminar.html",
-                   "slides/unit-1.html", "slides/unit-2.html"):
+    for target in (
+        "handout.pdf",
+        "handout.html",
+        "role-cards.pdf",
+        "role-cards.html",
+        "stp-book-offline.zip",
+        "slides/lecture.html",
+        "slides/seminar.html",
+        "slides/unit-1.html",
+        "slides/unit-2.html",
+    ):
         assert f'href="../_static/teaching/{target}"' in guide, target
     assert 'href="../_static/teaching/role-cards.pdf"' in _text("85_debate_kit.md")
 
 
 # --- the debate kit ------------------------------------------------------------------
+
 
 def test_debate_kit_has_a_motion_six_roles_alternating_and_a_way_to_judge():
     kit = debate.load()
@@ -142,8 +162,7 @@ def test_debate_kit_has_a_motion_six_roles_alternating_and_a_way_to_judge():
     assert 4 <= len(kit.roles) <= 6
     assert {r.side for r in kit.roles} == {"for", "against"}
     names = " ".join(r.name for r in kit.roles).lower()
-    for who in ("stp lead", "ccg chair", "council leader", "campaigner", "treasury",
-                "patient"):
+    for who in ("stp lead", "ccg chair", "council leader", "campaigner", "treasury", "patient"):
         assert who in names, who
     for role in kit.roles:
         assert len(role.evidence) >= 4 and all(e.sources for e in role.evidence), role.id
@@ -153,10 +172,14 @@ def test_debate_kit_has_a_motion_six_roles_alternating_and_a_way_to_judge():
 
 # --- model answers ---------------------------------------------------------------------
 
+
 def _normal(text: str) -> str:
     text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"\{(?:ref|doc)\}`(?:([^`<]*?)\s*<[^`>]*>|([^`]*))`",
-                  lambda m: m.group(1) or m.group(2), text)
+    text = re.sub(
+        r"\{(?:ref|doc)\}`(?:([^`<]*?)\s*<[^`>]*>|([^`]*))`",
+        lambda m: m.group(1) or m.group(2),
+        text,
+    )
     text = re.sub(r"\{cite\}`[^`]*`", "", text)
     text = text.replace("*", "").replace("“", '"').replace("”", '"').replace("’", "'")
     return " ".join(text.split()).strip()
@@ -182,14 +205,21 @@ def test_every_chapter_question_for_discussion_has_a_model_answer():
             if label not in answers:
                 problems.append(f"{label}: no model answer")
                 continue
-            quoted = " ".join(line.lstrip("> ").strip() for line in answers[label].splitlines()
-                              if line.startswith(">"))
-            pieces = re.split(r"\{eval\}`[^`]+`", _normal(re.sub(
-                r"\{eval\}`[^`]+`", "\0", question).replace("\0", "{eval}`x`")))
+            quoted = " ".join(
+                line.lstrip("> ").strip()
+                for line in answers[label].splitlines()
+                if line.startswith(">")
+            )
+            pieces = re.split(
+                r"\{eval\}`[^`]+`",
+                _normal(re.sub(r"\{eval\}`[^`]+`", "\0", question).replace("\0", "{eval}`x`")),
+            )
             pattern = ".{1,40}?".join(re.escape(p) for p in pieces)
             if not re.fullmatch(pattern, _normal(quoted)):
-                problems.append(f"{label}: the quoted question differs from {stem}'s:\n"
-                                f"  chapter: {_normal(question)}\n  answer:  {_normal(quoted)}")
+                problems.append(
+                    f"{label}: the quoted question differs from {stem}'s:\n"
+                    f"  chapter: {_normal(question)}\n  answer:  {_normal(quoted)}"
+                )
             for part in ("What a good answer covers", "Evidence", "Common mistakes"):
                 if f"**{part}" not in answers[label]:
                     problems.append(f"{label}: no '{part}'")
@@ -218,11 +248,12 @@ def test_model_answers_point_to_the_evidence():
 
 # --- pages: words, sources, glossary ---------------------------------------------------
 
+
 @pytest.mark.parametrize("page", OWN_PAGES)
 def test_teaching_pages_show_no_internal_words(page):
     text = re.sub(r"^%.*$", "", _text(page), flags=re.MULTILINE)  # MyST comments
     match = INTERNAL.search(text)
-    assert not match, f"{page}: ...{text[max(0, match.start() - 60):match.end() + 60]!r}"
+    assert not match, f"{page}: ...{text[max(0, match.start() - 60) : match.end() + 60]!r}"
 
 
 def test_pages_cite_only_keys_in_the_bibliography():
@@ -235,8 +266,29 @@ def test_pages_cite_only_keys_in_the_bibliography():
 
 def test_glossary_has_the_acronyms_and_pa_is_pa_consulting():
     text = _text("82_glossary.md")
-    for term in ("STP", "FYFV", "CCG", "HWB", "SHA", "NHSE", "NHSI", "ICS", "ICB", "ACS",
-                 "A&E", "BHP", "STF", "CLG", "BMA", "PA", "HSJ", "ANEC", "QIPP", "LA", "IRP"):
+    for term in (
+        "STP",
+        "FYFV",
+        "CCG",
+        "HWB",
+        "SHA",
+        "NHSE",
+        "NHSI",
+        "ICS",
+        "ICB",
+        "ACS",
+        "A&E",
+        "BHP",
+        "STF",
+        "CLG",
+        "BMA",
+        "PA",
+        "HSJ",
+        "ANEC",
+        "QIPP",
+        "LA",
+        "IRP",
+    ):
         assert re.search(rf"^{re.escape(term)}\b", text, re.MULTILINE), term
     pa = text.split("\nPA\n", 1)[1].split("\n\n", 1)[0]
     assert "PA Consulting" in pa and pa.index("PA Consulting") < pa.index("Press Association")
@@ -253,6 +305,7 @@ def test_generated_teaching_pages_are_current():
 
 
 # --- every number and chart the teaching files use ---------------------------------------
+
 
 def test_every_number_and_chart_the_teaching_files_use_resolves(book):
     refs, charts = list(debate.references(debate.load())), []
@@ -273,32 +326,41 @@ def test_every_number_and_chart_the_teaching_files_use_resolves(book):
 
 def test_credits_name_author_outlet_and_date_never_a_key(book):
     assert book.credit("alderwick_kingsfund_stps_2016") == (
-        "Hugh Alderwick, The King's Fund blog, November 2016")
+        "Hugh Alderwick, The King's Fund blog, November 2016"
+    )
     assert book.credit("nhe_betts_interview_2017").startswith("Clive Betts MP")
     assert book.credit("kingsfund_stf_blog_2016") == "The King's Fund blog, 2016"
     assert book.credit("bma_stp_capital_2017") == "British Medical Association, February 2017"
-    plain = book.plain("A gap of {eval}`n.ncl_gap` {cite}`alderwick_kingsfund_stps_2016`, "
-                       "see {ref}`ch3-gaps` and [chapter 4](04_reconfigurations.ipynb).",
-                       "plans_and_money")
-    assert plain == ("A gap of £876m (Hugh Alderwick, The King's Fund blog, November 2016), "
-                     "see another section and chapter 4.")
+    plain = book.plain(
+        "A gap of {eval}`n.ncl_gap` {cite}`alderwick_kingsfund_stps_2016`, "
+        "see {ref}`ch3-gaps` and [chapter 4](04_reconfigurations.ipynb).",
+        "plans_and_money",
+    )
+    assert plain == (
+        "A gap of £876m (Hugh Alderwick, The King's Fund blog, November 2016), "
+        "see another section and chapter 4."
+    )
 
 
 def test_handout_and_cards_credit_sources_and_show_no_keys_or_internal_words(book):
     from stpbook.teaching import handout
 
     keys = data.bib_keys(LAYOUT)
-    for name, text in (("handout", handout.page(LAYOUT, book)),
-                       ("role cards", debate.cards_html(book))):
+    for name, text in (
+        ("handout", handout.page(LAYOUT, book)),
+        ("role cards", debate.cards_html(book)),
+    ):
         visible = re.sub(r"<(style|script)[^>]*>.*?</\1>|<[^>]+>", " ", text, flags=re.S)
         assert not [k for k in keys if k in visible], f"{name} prints a bibliography key"
         assert not INTERNAL.search(visible), f"{name}: {INTERNAL.search(visible)}"
         assert "{cite}" not in visible and "{eval}" not in visible and "{ref}" not in visible
     assert "Hugh Alderwick, The King's Fund blog, November 2016" in html.unescape(
-        handout.page(LAYOUT, book))
+        handout.page(LAYOUT, book)
+    )
 
 
 # --- reproducible files ----------------------------------------------------------------
+
 
 def test_source_date_follows_source_date_epoch(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1500000000")
@@ -338,14 +400,21 @@ def test_without_chromium_the_pdf_is_an_honest_note(tmp_path, monkeypatch):
 
 # --- the seminar dashboard ---------------------------------------------------------------
 
+
 def test_dashboard_is_thin_calls_each_chapters_recipe_and_is_stored_clean():
     nb = nbformat.read(ROOT / "seminar" / "dashboard.ipynb", as_version=4)
     assert nb.metadata["kernelspec"]["name"] == "python3"
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(not c.outputs and c.execution_count is None for c in code)
     source = "\n".join(c.source for c in code)
-    for stem in ("forward_view", "footprints", "plans_and_money", "reconfigurations",
-                 "critiques", "what_came_next"):
+    for stem in (
+        "forward_view",
+        "footprints",
+        "plans_and_money",
+        "reconfigurations",
+        "critiques",
+        "what_came_next",
+    ):
         alias = re.search(rf"from stpbook\.chapters import {stem} as (\w+)", source)
         assert alias, stem
         a = alias.group(1)
@@ -354,6 +423,7 @@ def test_dashboard_is_thin_calls_each_chapters_recipe_and_is_stored_clean():
 
 
 # --- scenarios (the scenario page is generated by `stpbook scenarios`) ---------------------
+
 
 def test_at_least_three_named_alternatives_each_documented():
     keys = data.bib_keys(LAYOUT)
@@ -389,14 +459,18 @@ def test_compare_reports_what_the_chapter_computes():
     label = next(i for i in rows.index if i.startswith("Ch. 1, Left for extra funding"))
     inputs = forward_view.inputs(LAYOUT)
     for scen in found:
-        values = {**parameters.defaults("01_forward_view", LAYOUT),
-                  **scen.for_chapter(CHAPTERS / "01_forward_view.ipynb")}
+        values = {
+            **parameters.defaults("01_forward_view", LAYOUT),
+            **scen.for_chapter(CHAPTERS / "01_forward_view.ipynb"),
+        }
         expected = forward_view.headline(forward_view.compute(inputs, **values))
         assert rows.loc[label, scen.name] == pytest.approx(
-            expected["Left for extra funding (GBP bn a year)"])
+            expected["Left for extra funding (GBP bn a year)"]
+        )
 
 
 # --- the exercises' worked solutions -------------------------------------------------------
+
 
 def exercise_answers() -> list[str]:
     """Every number stated in the exercise solutions, recomputed from models and data."""
@@ -410,17 +484,21 @@ def exercise_answers() -> list[str]:
     answers = [
         f"**£{do_nothing:.1f}bn**",
         f"£{gap.closed_by_efficiency(base, 0.04, 0.015, years):.1f}bn",
-        f"**£{left_15:.1f}bn**", f"**{100 * left_15 / do_nothing:.1f}%**",
+        f"**£{left_15:.1f}bn**",
+        f"**{100 * left_15 / do_nothing:.1f}%**",
         f"£{left_25:.1f}bn ({100 * left_25 / do_nothing:.1f}%)",
         f"about £{left_15 - left_25:.1f}bn",
         f"**{100 * gap.efficiency_needed(base, 0.04, years, 22):.2f}%**",
     ]
     foot = data.load("footprints", layout=LAYOUT).set_index("stp17cd")
     pop = foot["population_mid2016"]
-    answers += [f"**{pop.min():,.0f}**", f"**{pop.max():,.0f}**",
-                f"**{pop.max() / pop.min():.1f}**",
-                f"smallest, {foot.loc[pop.idxmin(), 'stp17nm']}, at",
-                f"largest, {foot.loc[pop.idxmax(), 'stp17nm']}, at"]
+    answers += [
+        f"**{pop.min():,.0f}**",
+        f"**{pop.max():,.0f}**",
+        f"**{pop.max() / pop.min():.1f}**",
+        f"smallest, {foot.loc[pop.idxmin(), 'stp17nm']}, at",
+        f"largest, {foot.loc[pop.idxmax(), 'stp17nm']}, at",
+    ]
     gaps = data.load("financial_gaps", layout=LAYOUT)
     gaps = gaps[gaps["is_headline"].astype(str).str.lower() == "true"].set_index("stp17cd")
     ncl, brum = gaps.loc["E54000028"], gaps.loc["E54000017"]
@@ -429,27 +507,36 @@ def exercise_answers() -> list[str]:
         f"({ncl['gap_gbp_m']:.0f} / {pop['E54000028']:,.0f} people)",
         f"**£{brum['gap_gbp_m'] * 1e6 / pop['E54000017']:.0f}** a head",
         f"**£{(brum['gap_gbp_m'] - brum['social_care_gbp_m']) * 1e6 / pop['E54000017']:.0f}**",
-        (f"({brum['gap_gbp_m']:.0f} - {brum['social_care_gbp_m']:.0f} = "
-         f"{brum['gap_gbp_m'] - brum['social_care_gbp_m']:.0f})"),
+        (
+            f"({brum['gap_gbp_m']:.0f} - {brum['social_care_gbp_m']:.0f} = "
+            f"{brum['gap_gbp_m'] - brum['social_care_gbp_m']:.0f})"
+        ),
     ]
     pm = plans_and_money.inputs(LAYOUT)
     defaults = parameters.defaults("03_plans_and_money", LAYOUT)
-    for change in ({}, {"efficiency_delivered": 1.0}, {"activity_reduction_achieved": 1.0},
-                   {"extra_funding_gbp_m": 300.0}):
+    for change in (
+        {},
+        {"efficiency_delivered": 1.0},
+        {"activity_reduction_achieved": 1.0},
+        {"extra_funding_gbp_m": 300.0},
+    ):
         summary = plans_and_money.compute(pm, **{**defaults, **change}).summary
         answers += [f"**£{summary['mean']:.0f}m**", f"**{100 * summary['share_closed']:.1f}%**"]
     llr = {**defaults, "footprint": "E54000015"}
     central = plans_and_money.compute(pm, **llr).summary
     historic = plans_and_money.compute(pm, **{**llr, "efficiency_delivered": 0.6}).summary
-    everything = plans_and_money.compute(pm, **{**llr, "efficiency_delivered": 1.0,
-                                                "activity_reduction_achieved": 1.0}).summary
-    answers += [f"£{gaps.loc['E54000015', 'gap_gbp_m']:.0f}m a year",
-                f"about £{gaps.loc['E54000015', 'gap_gbp_m'] * 1e6 / pop['E54000015']:.0f} a "
-                "head",
-                f"**£{central['q50']:.0f}m**", f"**{100 * central['share_closed']:.1f}%**",
-                f"**£{historic['q50']:.0f}m**",
-                f"(**{'-' if everything['q50'] < 0 else ''}£{abs(everything['q50']):.0f}m**)",
-                f"**{100 * everything['share_closed']:.1f}%**"]
+    everything = plans_and_money.compute(
+        pm, **{**llr, "efficiency_delivered": 1.0, "activity_reduction_achieved": 1.0}
+    ).summary
+    answers += [
+        f"£{gaps.loc['E54000015', 'gap_gbp_m']:.0f}m a year",
+        f"about £{gaps.loc['E54000015', 'gap_gbp_m'] * 1e6 / pop['E54000015']:.0f} a head",
+        f"**£{central['q50']:.0f}m**",
+        f"**{100 * central['share_closed']:.1f}%**",
+        f"**£{historic['q50']:.0f}m**",
+        f"(**{'-' if everything['q50'] < 0 else ''}£{abs(everything['q50']):.0f}m**)",
+        f"**{100 * everything['share_closed']:.1f}%**",
+    ]
     rc = reconfiguration
     delay = rc.payback_year(30, 300, 3, 10, 0.035, 30) - rc.payback_year(30, 300, 0, 10, 0.035, 30)
     answers += [
@@ -488,6 +575,7 @@ def test_every_chapter_has_exercises():
 
 # --- built files: slides, role cards, handout, publishing ------------------------------------
 
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, book):
     """The teaching files built into a temporary folder (decks, cards, handout)."""
@@ -505,8 +593,7 @@ def test_slides_work_offline_at_1024x768_and_every_chart_draws(built):
     from stpbook.browser import chromium
 
     decks = built["decks"]
-    assert {p.name for p in decks} == {"lecture.html", "seminar.html", "unit-1.html",
-                                       "unit-2.html"}
+    assert {p.name for p in decks} == {"lecture.html", "seminar.html", "unit-1.html", "unit-2.html"}
     problems = []
     with chromium() as browser:
         for deck in decks:
@@ -514,30 +601,42 @@ def test_slides_work_offline_at_1024x768_and_every_chart_draws(built):
             assert not re.search(r"""(src|href)=["']https?://""", text.split("<main>")[0])
             context = browser.new_context(viewport={"width": 1024, "height": 768})
             outside: list[str] = []
-            context.route("**/*", lambda route: route.continue_() if route.request.url
-                          .startswith(("file:", "data:", "blob:", "about:"))
-                          else (outside.append(route.request.url), route.abort()))
-            page = context.new_page()
             errors: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
+
+            def route(r, outside=outside):
+                if r.request.url.startswith(("file:", "data:", "blob:", "about:")):
+                    return r.continue_()
+                outside.append(r.request.url)
+                return r.abort()
+
+            context.route("**/*", route)
+            page = context.new_page()
+            page.on(
+                "console",
+                lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None,
+            )
+            page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
             page.goto(deck.resolve().as_uri())
             page.wait_for_function("() => window.stpDeck")
             count = page.evaluate("stpDeck.count")
             for i in range(count):
                 page.keyboard.press("Home") if i == 0 else page.keyboard.press("ArrowRight")
                 assert page.evaluate("stpDeck.current()") == i
-                ids = page.evaluate("[...document.querySelectorAll('.slide.current .stp-vega')]"
-                                    ".map(e => e.id)")
+                ids = page.evaluate(
+                    "[...document.querySelectorAll('.slide.current .stp-vega')].map(e => e.id)"
+                )
                 for chart in ids:
                     page.wait_for_function(
                         f"() => window.stpViews['{chart}'] && document.querySelector("
                         f"'#{chart} svg .mark-group, #{chart} svg g.mark-rect, #{chart} svg path')",
-                        timeout=20000)
-                box = page.evaluate("""() => { const s = document.querySelector('.slide.current');
-                  let over = 0; for (const el of s.querySelectorAll('*')) {
+                        timeout=20000,
+                    )
+                box = page.evaluate("""() => {
+                  const s = document.querySelector('.slide.current'); let over = 0;
+                  for (const el of s.querySelectorAll('*')) {
                     const r = el.getBoundingClientRect();
-                    if (r.width && (r.right > innerWidth + 1 || r.bottom > innerHeight + 1)) over++; }
+                    if (r.width && (r.right > innerWidth + 1 || r.bottom > innerHeight + 1)) {
+                      over++; } }
                   return over; }""")
                 if box:
                     problems.append(f"{deck.name} slide {i + 1}: {box} elements off the screen")
@@ -555,8 +654,9 @@ def test_role_cards_print_one_card_a_page(built, book):
     assert printed
     roles = debate.load().roles
     assert printing.page_count(pdf) == len(roles)
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     pages_ = text.split("\f")
     for role, page_text in zip(roles, pages_):
         assert role.name in page_text and "Your strongest evidence" in page_text
@@ -575,11 +675,19 @@ def test_handout_pdf_has_the_key_figures_with_credits(book, tmp_path):
             return tmp_path
 
     pdf = handout.handout(Here(LAYOUT.root), numbers=book)
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert printing.page_count(pdf) >= 2
-    for figure in ("£30bn", "£876m", "£712m", "£325m", "£9.53bn", "Questions for discussion",
-                   "Hugh Alderwick, The King's Fund blog, November 2016"):
+    for figure in (
+        "£30bn",
+        "£876m",
+        "£712m",
+        "£325m",
+        "£9.53bn",
+        "Questions for discussion",
+        "Hugh Alderwick, The King's Fund blog, November 2016",
+    ):
         assert figure in text, figure
     assert "alderwick_kingsfund" not in text
 
@@ -601,8 +709,9 @@ def test_built_teaching_pages_link_to_files_that_exist():
         text = (html / "chapters" / f"{page}.html").read_text(encoding="utf-8")
         targets = re.findall(r'href="(\.\./_static/teaching/[^"#]+)"', text)
         assert targets, page
-        broken += [f"{page}: {t}" for t in targets
-                   if not (html / "chapters" / t).resolve().is_file()]
+        broken += [
+            f"{page}: {t}" for t in targets if not (html / "chapters" / t).resolve().is_file()
+        ]
     for inner in [folder / "index.html", *sorted((folder / "slides").glob("*.html"))]:
         for target in re.findall(r"""href=['"]([^'"#:]+)""", inner.read_text(encoding="utf-8")):
             if not (inner.parent / target).resolve().is_file():

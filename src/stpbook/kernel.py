@@ -21,7 +21,7 @@ from pathlib import Path
 from .layout import Layout, recorded_root_file
 
 KERNEL = "stpbook"
-QUIET = "--IPKernelApp.log_level=ERROR"
+QUIET = "--IPKernelApp.log_level=CRITICAL"
 
 
 def kernelspec_file(prefix: Path | None = None) -> Path:
@@ -34,6 +34,8 @@ def quieten(path: Path) -> bool:
     spec = json.loads(path.read_text(encoding="utf-8"))
     if QUIET in spec["argv"]:
         return False
+    # CRITICAL, not ERROR: a kernel stopped at the end of a run logs the interrupt at ERROR.
+    spec["argv"] = [a for a in spec["argv"] if not a.startswith("--IPKernelApp.log_level")]
     spec["argv"].append(QUIET)
     path.write_text(json.dumps(spec, indent=1), encoding="utf-8")
     return True

@@ -64,9 +64,12 @@ def seminar_command(layout: Layout, port: int, token: str) -> list[str]:
             "--BoundedKernelManager.cull_connected=True"]
 
 
-def lab_command(layout: Layout, port: int, token: str) -> list[str]:
+def lab_command(layout: Layout, port: int, token: str,
+                workspaces: Path | None = None) -> list[str]:
+    """JupyterLab on 127.0.0.1; ``workspaces`` a folder of its own (tests start clean)."""
     jupyter = Path(sys.executable).with_name("jupyter")
-    return [str(jupyter), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+    extra = [f"--LabApp.workspaces_dir={workspaces}"] if workspaces else []
+    return [str(jupyter), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1", *extra,
             f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={layout.root}",
             "--ServerApp.allow_remote_access=False", "--LabApp.news_url=None",

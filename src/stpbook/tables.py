@@ -53,12 +53,13 @@ class Table:
 
     def html(self) -> str:
         cols = list(self.frame.columns)
-        head = "".join(f'<th scope="col" class="{self._align(c)}">{html.escape(str(c))}</th>'
-                       for c in cols)
+        head = "".join(f'<th scope="col" class="{self._align(c)}" style="{self._style(c)}">'
+                       f"{html.escape(str(c))}</th>" for c in cols)
         rows = []
         for record in self.frame.itertuples(index=False, name=None):
             cells = "".join(
-                f'<td class="{self._align(c)}" data-label="{html.escape(str(c))}">'
+                f'<td class="{self._align(c)}" style="{self._style(c)}" '
+                f'data-label="{html.escape(str(c))}">'
                 f"{html.escape(_cell(v, self.formats.get(c)))}</td>"
                 for c, v in zip(cols, record, strict=True))
             rows.append(f"<tr>{cells}</tr>")
@@ -71,7 +72,12 @@ class Table:
                 f"{note}</div>")
 
     def _align(self, column: str) -> str:
-        return "stp-num" if column in self.numeric else "stp-text"
+        # The class styles the book; the inline alignment also holds in JupyterLab and
+        # Voila, which do not load the book's stylesheet and right-align table cells.
+        return ("stp-num" if column in self.numeric else "stp-text")
+
+    def _style(self, column: str) -> str:
+        return "text-align:right" if column in self.numeric else "text-align:left"
 
     def _repr_html_(self) -> str:
         return self.html()
@@ -131,14 +137,14 @@ class Assumptions:
     def _repr_html_(self) -> str:
         rows = []
         for name, p in self.params.items():
-            value = self.values.get(name, p.default)
             rows.append(
-                f"<tr><th scope=\"row\">{html.escape(p.title)}<br>"
+                f"<tr><th scope=\"row\" style=\"text-align:left\">{html.escape(p.title)}<br>"
                 f'<code class="stp-name">{html.escape(name)}</code></th>'
                 f'<td class="stp-num" data-label="Value">{html.escape(self._value(name, p))}</td>'
-                f'<td data-label="Allowed">'
+                f'<td style="text-align:left" data-label="Allowed">'
                 f"{html.escape(_range(p, self.choice_labels.get(name)))}</td>"
-                f'<td data-label="Why this value">{html.escape(p.note)}</td></tr>')
+                f'<td style="text-align:left" data-label="Why this value">'
+                f"{html.escape(p.note)}</td></tr>")
         first = next(iter(self.params.items()), None)
         command = ""
         if first:

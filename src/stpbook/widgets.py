@@ -12,7 +12,7 @@ widget manager).
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .context import batch
@@ -46,10 +46,11 @@ def _scale(param: Parameter) -> float:
     return 100.0 if param.percent else 1.0
 
 
-def control(param: Parameter, value: Any = None):
+def control(param: Parameter, value: Any = None, labels: Mapping[str, str] | None = None):
     """The ipywidgets control for one declared parameter, starting at ``value`` (the
-    declared default if None). Its tooltip is the declaration's source or rationale.
-    ``control_value`` reads it back in the parameter's own unit."""
+    declared default if None). Its tooltip is the declaration's source or rationale; a
+    drop-down shows ``labels`` (choice -> words) where given. ``control_value`` reads it
+    back in the parameter's own unit."""
     import ipywidgets as w
 
     value = param.default if value is None else value
@@ -59,7 +60,8 @@ def control(param: Parameter, value: Any = None):
     if param.type == "bool":
         return w.Checkbox(value=bool(value), indent=False, **common)
     if param.choices:
-        return w.Dropdown(options=list(param.choices), value=value, layout=layout, **common)
+        options = [((labels or {}).get(c, c), c) for c in param.choices]
+        return w.Dropdown(options=options, value=value, layout=layout, **common)
     if param.minimum is None or param.maximum is None:  # no range declared: a text box
         box = w.IntText if param.type == "int" else (w.FloatText if param.type == "float"
                                                      else w.Text)
@@ -91,12 +93,14 @@ def headline_html(numbers: dict[str, str]) -> str:
 
 
 def controls(chapter: str, compute: Callable[..., Any], values: dict[str, Any],
-             names: list[str] | None = None, layout: Layout | None = None):
+             names: list[str] | None = None, layout: Layout | None = None,
+             choice_labels: Mapping[str, Mapping[str, str]] | None = None):
     """A panel of controls over ``names`` (default: every declared parameter of the
     chapter) that calls ``compute(**current_values)`` and displays what it returns (the
     chapter's chart, with its headline numbers) whenever a control moves. ``values``
     are the values the chapter ran with (a name missing from it starts at its default).
 
+    ``choice_labels`` gives words for a drop-down's choices ({name: {choice: words}}).
     The panel has a "Reset" button back to ``values``; a ``StpBookError`` raised by
     ``compute`` is shown as a one-line message instead of a traceback.
     ``panel.inputs`` maps each name to its control and ``panel.output`` is the Output
@@ -118,7 +122,8 @@ def controls(chapter: str, compute: Callable[..., Any], values: dict[str, Any],
         return BatchNote(chapter, names)
     import ipywidgets as w
 
-    inputs = {n: control(params[n], start[n]) for n in names}
+    labels = choice_labels or {}
+    inputs = {n: control(params[n], start[n], labels.get(n)) for n in names}
     output = w.Output()
     status = w.HTML()
     reset = w.Button(description="Reset", tooltip="Back to the values this chapter ran with",
@@ -142,7 +147,7 @@ def controls(chapter: str, compute: Callable[..., Any], values: dict[str, Any],
     def restore(_: Any = None) -> None:
         for n, widget in inputs.items():
             widget.unobserve(redraw, names="value")
-            widget.value = control(params[n], start[n]).value
+            widget.value = control(params[n], start[n], labels.get(n)).value
             widget.observe(redraw, names="value")
         redraw()
 

@@ -15,6 +15,7 @@ import html
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
@@ -109,6 +110,7 @@ def search_entries(inputs: Inputs) -> list[dict[str, str]]:
     return entries
 
 
+@lru_cache(maxsize=4096)
 def normalise(words: str) -> str:
     """What the search compares: lower case, '&' as 'and', runs of anything but letters
     and digits as one space (the page's script does the same)."""
@@ -189,6 +191,7 @@ table.stp-index td.stp-none { color: #444; font-size: 0.8rem; white-space: norma
   table.stp-index tbody tr { border-bottom: 1px solid #d0d0d0; padding: 0.4rem 0; }
   table.stp-index tbody th, table.stp-index tbody td { display: block; border: none;
     padding: 0.05rem 0; text-align: left; white-space: normal; font-size: 0.85rem; }
+  table.stp-index tbody td.stp-num { text-align: left; }
   table.stp-index tbody td::before { content: attr(data-label) ": "; color: #444; }
   table.stp-index tbody td:empty, table.stp-index tbody td[data-value=""].stp-blank {
     display: none; }
@@ -257,7 +260,8 @@ SCRIPT = """<script>(function () {
       a.textContent = names[e[2]];
       var kind = document.createElement('span');
       kind.className = 'stp-kind';
-      kind.textContent = ' (' + e[0] + ', ' + e[1] + ')';
+      kind.textContent = e[1] === 'footprint' ? ' (footprint)' :
+        ' (' + e[0] + ', ' + e[1] + ')';
       li.appendChild(a); li.appendChild(kind); list.appendChild(li);
     });
     status.textContent = hits.length === 0 ? 'No footprint has an area of that name: try ' +

@@ -61,6 +61,8 @@ STRESS = {
 }
 STATIC_SLIDERS = ("efficiency_delivered", "activity_reduction_achieved", "extra_funding_gbp_m")
 DRAWS, SEED = 10_000, 2016  # chapter 3's draws and its fixed random start
+RING_KM2 = 2500  # a footprint smaller than this is ringed on the locator map: at 240 px
+# wide, England's map gives such a footprint only a few pixels (London's are 200-700 km2)
 
 SCOPE = {"nhs_only": "NHS services only",
          "nhs_and_social_care": "NHS services and social care",
@@ -242,11 +244,25 @@ def _draws(programme_key: tuple, activity_share: float) -> stress.Draws:
     return stress.draw(programme, activity_share, DRAWS, SEED)
 
 
+def _programme_key(inputs: Inputs) -> tuple:
+    return tuple(map(tuple, inputs.programme[["activity_area", "probability", "low", "high",
+                                              "mean", "mode"]].itertuples(index=False)))
+
+
 def draws(inputs: Inputs, activity_share: float) -> stress.Draws:
     """Chapter 3's draws (``DRAWS``, ``SEED``) for ``activity_share``, kept for reuse."""
-    key = tuple(map(tuple, inputs.programme[["activity_area", "probability", "low", "high",
-                                             "mean", "mode"]].itertuples(index=False)))
-    return _draws(key, float(activity_share))
+    return _draws(_programme_key(inputs), float(activity_share))
+
+
+@lru_cache(maxsize=4)
+def _grid(programme_key: tuple, activity_share: float) -> pd.DataFrame:
+    return stress_grid(_draws(programme_key, activity_share))
+
+
+def grid(inputs: Inputs, activity_share: float) -> pd.DataFrame:
+    """``stress_grid`` of chapter 3's draws for ``activity_share``, kept for reuse (the
+    page draws the chart and the live panel draws it again)."""
+    return _grid(_programme_key(inputs), float(activity_share)).copy()
 
 
 def slider_values(param: Parameter) -> np.ndarray:
@@ -602,11 +618,12 @@ def _text(inputs: Inputs, row: pd.Series, mine: pd.DataFrame, state: str,
     else:
         parts = []
         if n_props:
-            parts.append(f"{number(n_props)} proposed change{'s' if n_props != 1 else ''}")
+            parts.append(f"{number(n_props)} change{'s' if n_props != 1 else ''} put forward "
+                         "for its hospitals or services")
         if n_listed:
-            parts.append(f"{number(n_listed)} A&E listing{'s' if n_listed != 1 else ''} on "
-                         "a national newspaper's list of those at risk (the i, 2017)")
-        proposals_sentence = (f"The book records {list_words(parts)} in {name}. The table "
+            parts.append(f"{number(n_listed)} entr{'ies' if n_listed != 1 else 'y'} on a "
+                         "national newspaper's list of A&E departments at risk (the i, 2017)")
+        proposals_sentence = (f"For {name}, the book records {list_words(parts)}. The table "
                               "gives each one's latest status as the sources found it; the "
                               "dated milestones follow.")
 
@@ -641,7 +658,7 @@ def _text(inputs: Inputs, row: pd.Series, mine: pd.DataFrame, state: str,
     successor_sentence += f" (Source: {inputs.credit(succ['source_id'])}.)"
 
     n_las = las["code"].nunique()
-    shared_words = (f", {len(shared)} of them shared with another footprint"
+    shared_words = (f", {number(len(shared))} of them shared with another footprint"
                     if len(shared) else "")
     return text(
         name=name, code=code, region=region, people=people, population_basis=basis,
@@ -673,17 +690,6 @@ def closed_words(share: float) -> str:
     if share < 0.01:
         return "fewer than 1 in 100 closes the whole gap"
     return f"{pct(share, 0)} of them close the whole gap"
-
-
-def headline(results: Results) -> dict[str, float]:
-    """The footprint's key figures (people; GBP m a year; GBP a head; GBP m modelled)."""
-    out = {"People, mid-2016 (people)": float(results.footprint["population_mid2016"]),
-           "Area (square km)": float(results.footprint["area_km2"])}
-    if results.state == "usable":
-        out["Published gap by 2020/21 (GBP m a year)"] = float(results.gap["gap_gbp_m"])
-        out["Published gap per head (GBP a year)"] = float(results.gap["gap_per_head_gbp"])
-        out["Modelled gap left, median (GBP m a year)"] = float(results.stress["q50"])
-    return out
 
 
 # --- tables for readers ---------------------------------------------------------------------
@@ -728,17 +734,16 @@ def glance_table(results: Results) -> Table:
 
 
 def areas_table(results: Results) -> Table:
-    """The CCGs and local authority districts, one a row."""
+    """The CCGs and local authority districts, one a row; a district shared with another
+    footprint says where the rest of it is. Two columns: it has to fit a phone."""
     frame = results.areas.copy()
     frame["kind"] = np.where(frame["area_type"] == "ccg", "Clinical commissioning group",
                              "Local authority district")
-    frame["part"] = [f"Part; the rest is in {s}" if s else "" for s in frame["shared_with"]]
+    frame["label"] = [f"{n} (part: the rest is in {s})" if s else n
+                      for n, s in zip(frame["name"], frame["shared_with"], strict=True)]
     frame = frame.sort_values(["area_type", "name"]).reset_index(drop=True)
-    columns = {"name": "Name", "kind": "Kind"}
-    if (frame["part"] != "").any():
-        columns["part"] = "Shared with another footprint"
     return table(frame, f"The {len(frame)} areas {results.name} brought together (April 2017)",
-                 columns,
+                 {"label": "Name", "kind": "Kind"},
                  note="Source: Office for National Statistics, CCG to STP and small area "
                       "lookups (April 2017).")
 
@@ -805,7 +810,7 @@ def locator_map(results: Results) -> alt.LayerChart:
     return charts.locator_map(charts.simplify(results.inputs.boundaries), results.code,
                               results.name, (float(row["centroid_long"]),
                                              float(row["centroid_lat"])),
-                              str(row["nhser17nm"]))
+                              str(row["nhser17nm"]), ring=float(row["area_km2"]) < RING_KM2)
 
 
 def per_head_chart(results: Results) -> alt.LayerChart:
@@ -820,8 +825,8 @@ def stress_chart(results: Results, sliders: bool = True,
     if results.state != "usable":
         return None
     values = values or {k: p.default for k, p in STRESS.items()}
-    grid = stress_grid(draws(results.inputs, values["activity_share"]))
-    return charts.stress_chart(grid, float(results.gap["gap_gbp_m"]), results.name, STRESS,
+    return charts.stress_chart(grid(results.inputs, values["activity_share"]),
+                               float(results.gap["gap_gbp_m"]), results.name, STRESS,
                                values, sliders=sliders)
 
 
@@ -868,6 +873,8 @@ def panel(results: Results) -> Any:
 
     redraw = live(results.inputs, results.code)
     start = {k: p.default for k, p in STRESS.items()}
+    if results.state != "usable":
+        return _Note(results.text.stress_sentence)  # nothing to move
     if batch():
         redraw(**start)  # a broken panel still fails the build
         return BatchNote(NOTEBOOK, list(STRESS))

@@ -209,4 +209,5 @@ def panel(results: Results) -> Any:
     from ..widgets import controls
 
     return controls(NOTEBOOK, live(results.inputs), results.values,
-                    layout=results.inputs.layout)
+                    layout=results.inputs.layout,
+                    choice_labels={"map_measure": dict(charts.MEASURE_CHOICES)})

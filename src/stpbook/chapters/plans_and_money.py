@@ -11,7 +11,6 @@ and the tests all call these functions.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -159,15 +158,15 @@ class Results:
 
 def compute(inputs: Inputs, footprint: str, efficiency_delivered: float,
             activity_reduction_achieved: float, extra_funding_gbp_m: float,
-            activity_share: float, draws: int, seed: int) -> Results:
+            activity_share: float, draws: int, random_state: int) -> Results:
     """The stress test of the chosen plan, the modelled median gap left for every usable
     plan (same draws), and every number the prose cites."""
     values = {"footprint": footprint, "efficiency_delivered": efficiency_delivered,
               "activity_reduction_achieved": activity_reduction_achieved,
               "extra_funding_gbp_m": extra_funding_gbp_m, "activity_share": activity_share,
-              "draws": draws, "seed": seed}
+              "draws": draws, "random_state": random_state}
     gap_gbp_m, label = plan_gap(inputs, footprint)
-    d = stress.draw(inputs.programme, activity_share, draws, seed)
+    d = stress.draw(inputs.programme, activity_share, draws, random_state)
     summary = stress_summary(d, gap_gbp_m, efficiency_delivered,
                              activity_reduction_achieved, extra_funding_gbp_m)
     published = published_gaps(inputs)
@@ -185,31 +184,12 @@ def headline(results: Results) -> dict[str, float]:
                                     100 * results.summary["share_closed"])))
 
 
-class _NamedFootprint:
-    """The Assumptions box with the chosen plan named and its choices summarised (the
-    shared box prints the code and every one of the 18 codes)."""
-
-    def __init__(self, box: Any, labels: dict[str, str], footprint: str):
-        self.box, self.labels, self.footprint = box, labels, footprint
-
-    def _repr_html_(self) -> str:
-        out = self.box._repr_html_()
-        choices = html.escape(", ".join(self.labels))
-        summary = (f"{ALL} (every usable published gap added up), or the code of one of the "
-                   f"{len(self.labels) - 1} footprints with a usable published gap")
-        chosen = html.escape(self.footprint)
-        named = html.escape(f"{self.labels[self.footprint]} ({self.footprint})")
-        return (out.replace(f"<td>{choices}</td>", f"<td>{html.escape(summary)}</td>", 1)
-                .replace(f'<td class="stp-num">{chosen}</td>', f"<td>{named}</td>", 1))
-
-    def __repr__(self) -> str:
-        return repr(self.box)
-
-
 def assumptions(results: Results) -> Any:
     """The chapter's Assumptions box."""
-    return _NamedFootprint(assumptions_box(NOTEBOOK, results.values, results.inputs.layout),
-                           plan_labels(results.inputs), results.values["footprint"])
+    labels = {code: f"{name} ({code})" if code != ALL else name
+              for code, name in plan_labels(results.inputs).items()}
+    return assumptions_box(NOTEBOOK, results.values, results.inputs.layout,
+                           {"footprint": labels})
 
 
 def _params(inputs: Inputs) -> dict[str, Parameter]:
@@ -572,4 +552,5 @@ def panel(results: Results) -> Any:
     from ..widgets import controls
 
     return controls(NOTEBOOK, live(results.inputs), results.values,
-                    layout=results.inputs.layout)
+                    layout=results.inputs.layout,
+                    choice_labels={"footprint": dropdown_labels(results.inputs)})

@@ -200,7 +200,15 @@ def inputs(layout: Layout | None = None) -> Inputs:
         data.load("dashboard_2017", layout=layout),
         data.load("dashboard_2017_ratings", layout=layout),
         data.load("footprint_successors", layout=layout),
-        data.load("proposal_status", layout=layout), sources, layout)
+        real_proposals(data.load("proposal_status", layout=layout),
+                       data.load("reconfigurations", layout=layout)), sources, layout)
+
+
+def real_proposals(status: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """The proposals chapter 4 counts: those with a row whose role is 'proposal' (not a
+    newspaper's list of contenders alone)."""
+    ids = set(rows.loc[rows["role"] == "proposal", "proposal_id"])
+    return status[status["proposal_id"].isin(ids)].reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -359,7 +367,8 @@ def compute(inputs: Inputs, timeline_category: str, start_year: int) -> Results:
 
 def assumptions(results: Results) -> Any:
     """The chapter's Assumptions box."""
-    return assumptions_box(NOTEBOOK, results.values, results.inputs.layout)
+    return assumptions_box(NOTEBOOK, results.values, results.inputs.layout,
+                           {"timeline_category": dict(CATEGORY_LABELS)})
 
 
 def timeline_chart(results: Results, sliders: bool = True) -> alt.LayerChart:
@@ -546,4 +555,5 @@ def panel(results: Results) -> Any:
     from ..widgets import controls
 
     return controls(NOTEBOOK, live(results.inputs), results.values,
-                    layout=results.inputs.layout)
+                    layout=results.inputs.layout,
+                    choice_labels={"timeline_category": dict(CATEGORY_LABELS)})

@@ -90,19 +90,37 @@ def simplify_ring(ring: list[list[float]], tolerance: float) -> list[list[float]
     return out
 
 
+def ring_area(ring: list[list[float]]) -> float:
+    """Signed area of a ring in square degrees (shoelace; the sign is its winding)."""
+    return sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(ring, ring[1:])) / 2
+
+
 def simplify(boundaries: dict, tolerance: float = 0.02) -> list[dict]:
     """The footprints' features with simplified rings and properties cut to the code and
-    name; rings that shrink below a triangle are dropped (tiny islands)."""
+    name. A simplified ring must keep its winding and most of its area (the map's
+    projection reads a reversed ring as "everything outside it"): a ring that fails is
+    kept as it was if it is a footprint's largest, and dropped if it is a small island or
+    hole, which this small map cannot show anyway."""
     out = []
     for feature in boundaries["features"]:
         geometry = feature["geometry"]
         polygons = ([geometry["coordinates"]] if geometry["type"] == "Polygon"
                     else geometry["coordinates"])
+        largest = max(abs(ring_area(p[0])) for p in polygons)
         kept = []
         for polygon in polygons:
-            rings = [simplify_ring(r, tolerance) for r in polygon]
-            if len(rings[0]) >= 4:
-                kept.append([r for r in rings if len(r) >= 4])
+            rings = []
+            for i, ring in enumerate(polygon):
+                small = simplify_ring(ring, tolerance)
+                before, after = ring_area(ring), ring_area(small)
+                if len(small) >= 4 and before * after > 0 and abs(after) >= 0.5 * abs(before):
+                    rings.append(small)
+                elif i == 0 and abs(before) == largest:
+                    rings.append(ring)
+                elif i == 0:
+                    break  # an island too small to draw: drop it with its holes
+            if rings:
+                kept.append(rings)
         out.append({"type": "Feature",
                     "properties": {"stp17cd": feature["properties"]["stp17cd"],
                                    "stp17nm": feature["properties"]["stp17nm"]},
@@ -111,10 +129,10 @@ def simplify(boundaries: dict, tolerance: float = 0.02) -> list[dict]:
 
 
 def locator_map(features: list[dict], code: str, name: str, centre: tuple[float, float],
-                region: str) -> alt.LayerChart:
-    """England's footprints in light grey, this one in colour with a dark outline, and a
-    ring round its centre so that a small footprint (London's) can still be found.
-    ``features`` from ``simplify``; ``centre`` is (longitude, latitude)."""
+                region: str, ring: bool = True) -> alt.LayerChart:
+    """England's footprints in light grey, this one in colour with a dark outline, and
+    (``ring``) a ring round its centre so that a small footprint (London's) can still be
+    found. ``features`` from ``simplify``; ``centre`` is (longitude, latitude)."""
     values = [{**f, "this": f["properties"]["stp17cd"] == code} for f in features]
     shapes = alt.Chart(alt.Data(values=values)).mark_geoshape(strokeWidth=0.5).encode(
         color=alt.condition("datum.this", alt.value(HIGHLIGHT), alt.value(OTHER_AREA)),
@@ -122,19 +140,20 @@ def locator_map(features: list[dict], code: str, name: str, centre: tuple[float,
         strokeWidth=alt.condition("datum.this", alt.value(1.2), alt.value(0.5)),
         order=alt.Order("this:O"),
         tooltip=[alt.Tooltip("properties.stp17nm:N", title="Footprint")])
-    ring = alt.Chart(pd.DataFrame({"lon": [centre[0]], "lat": [centre[1]]})).mark_point(
+    marker = alt.Chart(pd.DataFrame({"lon": [centre[0]], "lat": [centre[1]]})).mark_point(
         shape="circle", size=500, filled=False, stroke=PUBLISHED_COLOUR, strokeWidth=1.5
     ).encode(longitude="lon:Q", latitude="lat:Q")
-    chart = alt.layer(shapes, ring).project(type="mercator").properties(
+    layers = [shapes, marker] if ring else [shapes]
+    chart = alt.layer(*layers).project(type="mercator").properties(
         width=240, height=290,
         title=alt.Title(lines(f"Where {name} lies", 34),
-                        subtitle=lines(f"In colour and ringed; NHS England's {region} region",
-                                       40),
+                        subtitle=lines(f"In colour{' and ringed' if ring else ''}; NHS "
+                                       f"England's {region} region", 40),
                         anchor="start"))
     return describe(
         chart,
-        alt_text=f"Map of England's 44 STP footprints in grey, with {name} in colour and "
-                 "ringed.",
+        alt_text=f"Map of England's 44 STP footprints in grey, with {name} in colour"
+                 + (" and ringed." if ring else "."),
         source=MAP_SOURCE)
 
 
@@ -164,7 +183,7 @@ def per_head_chart(frame: pd.DataFrame, code: str, name: str, has_gap: bool) -> 
                alt.Tooltip("gap_gbp_m:Q", title="Published gap (£m a year)", format=",.0f"),
                alt.Tooltip("gap_per_head_gbp:Q", title="Per head (£)", format=",.0f")]
     bars = base.mark_bar(height={"band": 0.7}).encode(
-        x=alt.X("gap_per_head_gbp:Q", title="Gap per head, 2020/21 (£ a year)",
+        x=alt.X("gap_per_head_gbp:Q", title="£ a head a year, 2020/21",
                 axis=alt.Axis(tickCount=4),
                 # room for the value labels at the ends of the longest bars
                 scale=alt.Scale(domain=[0, float(table["gap_per_head_gbp"].max()) * 1.22],

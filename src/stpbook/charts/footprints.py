@@ -195,6 +195,8 @@ def map_chart(footprints: pd.DataFrame, boundaries: dict, measure_param: Paramet
             "area_km2": float(row["area_km2"]),
             "population_density": float(row["population_density"]),
             "basis": row["basis"],
+            # each area links to its footprint's profile page (works from file:// too)
+            "url": f"../footprints/{feature['properties']['stp17cd']}.html",
         })
     london = [f for f in features if f["region"] == "London"]
     west, south, east, north = bounds(london)
@@ -252,12 +254,13 @@ def map_chart(footprints: pd.DataFrame, boundaries: dict, measure_param: Paramet
             opacity=alt.condition(ABOVE, alt.value(1.0), alt.value(0.3)),
             stroke=alt.condition(ABOVE, alt.value(PUBLISHED_COLOUR), alt.value(FADED_STROKE)),
             strokeWidth=alt.condition(ABOVE, alt.value(0.9), alt.value(0.4)),
+            href=alt.Href("url:N"),
             tooltip=tooltip)
         .add_params(*params)
     )
     outlines = (alt.Chart(alt.Data(values=[frame, marker, link]))
                 .mark_geoshape(filled=False, stroke="#444", strokeWidth=0.8,
-                               strokeDash=[3, 2]))
+                               strokeDash=[3, 2], aria=False))  # decoration: the inset's frame
     label = (alt.Chart(pd.DataFrame({"lon": [i_west - pad * 1.6], "lat": [i_north + pad * 1.9],
                                      "text": [f"London, enlarged {inset_factor:.0f} times"]}))
              .mark_text(align="left", baseline="top", fontSize=11, color="#222")

@@ -80,9 +80,11 @@ def preview_toc(layout: Layout, stems: list[str]) -> bytes:
     import yaml
 
     root = layout.parts()[0][1][0]
+    profile = layout.profile_notebook()
+    skip = {root, profile.stem if profile else ""}  # the profiles hang under their page
     toc = {"format": "jb-book", "root": f"chapters/{root}",
            "chapters": [{"file": f"chapters/{s}"} for s in preview_pages(layout, stems)
-                        if s != root]}
+                        if s not in skip]}
     return yaml.safe_dump(toc, sort_keys=False).encode()
 
 
@@ -140,6 +142,9 @@ def make_book(root: Path | Layout | None = None, scenario_path: Path | None = No
             write_if_changed(out / "executed" / f"{job.label}.ipynb", path.read_bytes())
         write_manifest(out / "executed" / "manifest.json", results, scenario, jobs)
         rebuilt = build_html(out / "site", out / "html", out / ".sphinx", log)
+        from .. import teaching  # the handout, role cards, slides and offline pack
+
+        teaching.publish(layout, out / "html", log)
     return BookSummary(out / "html", results, time.perf_counter() - start, rebuilt)
 
 

@@ -88,7 +88,11 @@ def group_pages(profiles: Profiles) -> dict[str, bytes]:
     """A short page per group listing its profiles (site path -> Markdown)."""
     out = {}
     for group, rows in profiles.groups().items():
-        lines = [f"# {group}", "", f"The {len(rows)} footprints of {group}:", ""]
+        lines = [f"# {group}", "",
+                 f"The {len(rows)} footprints (Sustainability and Transformation Plan areas) "
+                 f"of the {group} region of NHS England in 2017. Each profile gives the "
+                 "footprint's population, its published gap, its proposed hospital changes "
+                 "and what became of them.", ""]
         lines += [f"- [{row[profiles.title]}](./{row[profiles.key]}.ipynb)" for row in rows]
         out[f"{profiles.pages}/{slug(group)}.md"] = ("\n".join(lines) + "\n").encode()
     return out

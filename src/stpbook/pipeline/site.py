@@ -195,18 +195,31 @@ _VEGA_SCRIPT = re.compile(r'<script[^>]*src="[^"]*_static/vega-bundle\.js[^"]*"[
                           r"\s*</script>\s*")
 
 
-def lighten_pages(html: Path) -> None:
-    """Take out of each page in ``html`` the scripts it does not need:
+_TOGGLE = re.compile(r'<summary>(\s*<span class="toctree-toggle")')
 
-    - the theme's Font Awesome script (1.5 MB) everywhere: the theme's stylesheet
-      already draws the same solid icons from its bundled web font;
-    - the Vega bundle (0.9 MB) from pages without a chart (``stp-vega``).
+
+def lighten_pages(html: Path) -> None:
+    """Finish each page in ``html``:
+
+    - take out the theme's Font Awesome script (1.5 MB) everywhere: the theme's
+      stylesheet already draws the same solid icons from its bundled web font;
+    - take out the Vega bundle (0.9 MB) from pages without a chart (``stp-vega``);
+    - name the theme's expand buttons in the contents (a ``<summary>`` holding only an
+      icon has no accessible name: axe-core's rule summary-name);
+    - give the bibliography's entries the list-item role their list needs.
     """
     for page in html.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         lighter = _ICON_SCRIPT.sub("", text)
         if 'class="stp-vega' not in lighter:
             lighter = _VEGA_SCRIPT.sub("", lighter)
+        lighter = _TOGGLE.sub(r'<summary aria-label="Show or hide the pages in this part">\1',
+                              lighter)
+        # The bibliography: a list whose entries say they are list items (docutils marks
+        # them doc-biblioentry, which a role="list" may not contain: axe's
+        # aria-required-children).
+        if 'role="list" class="citation-list"' in lighter:
+            lighter = lighter.replace('role="doc-biblioentry"', 'role="listitem"')
         if lighter != text:
             page.write_text(lighter, encoding="utf-8")
     for leftover in (html / "_static" / "scripts").glob("fontawesome.js*"):

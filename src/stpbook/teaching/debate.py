@@ -71,8 +71,13 @@ class Kit:
     @property
     def minutes(self) -> int:
         """The debate from first speech to closing vote."""
-        return (sum(m for _, m in self.order) + self.changeover_minutes + self.floor_minutes
-                + 2 * self.closing_minutes + self.vote_minutes)
+        return (
+            sum(m for _, m in self.order)
+            + self.changeover_minutes
+            + self.floor_minutes
+            + 2 * self.closing_minutes
+            + self.vote_minutes
+        )
 
 
 def _words(text: str) -> str:
@@ -84,14 +89,33 @@ def load(path: Path | None = None) -> Kit:
     import yaml
 
     raw = yaml.safe_load((path or SOURCE).read_text(encoding="utf-8"))
-    roles = tuple(Role(r["id"], r["side"], r["name"], _words(r["who"]), _words(r["case"]),
-                       tuple(Evidence(_words(e["text"]), tuple(e.get("sources", [])),
-                                      tuple(e.get("read", []))) for e in r["evidence"]),
-                       r.get("chart"), _words(r["against"])) for r in raw["roles"])
-    kit = Kit(_words(raw["motion"]), _words(raw["about"]), roles,
-              tuple((str(a), int(b)) for a, b in raw["order"]), int(raw["floor_minutes"]),
-              int(raw["closing_minutes"]), int(raw["changeover_minutes"]),
-              int(raw["vote_minutes"]), tuple(raw["judging"]))
+    roles = tuple(
+        Role(
+            r["id"],
+            r["side"],
+            r["name"],
+            _words(r["who"]),
+            _words(r["case"]),
+            tuple(
+                Evidence(_words(e["text"]), tuple(e.get("sources", [])), tuple(e.get("read", [])))
+                for e in r["evidence"]
+            ),
+            r.get("chart"),
+            _words(r["against"]),
+        )
+        for r in raw["roles"]
+    )
+    kit = Kit(
+        _words(raw["motion"]),
+        _words(raw["about"]),
+        roles,
+        tuple((str(a), int(b)) for a, b in raw["order"]),
+        int(raw["floor_minutes"]),
+        int(raw["closing_minutes"]),
+        int(raw["changeover_minutes"]),
+        int(raw["vote_minutes"]),
+        tuple(raw["judging"]),
+    )
     ids = [r.id for r in roles]
     if not 4 <= len(ids) <= 6 or sorted(ids) != sorted(rid for rid, _ in kit.order):
         raise BuildError(f"{SOURCE.name}: 4 to 6 roles, each speaking exactly once")
@@ -117,11 +141,11 @@ def references(kit: Kit) -> list[str]:
 
 # --- the page --------------------------------------------------------------------------
 
+
 def _sources_md(keys: tuple[str, ...], book: Book) -> str:
     if not keys:
         return ""
-    return (f" *Source: {book.credits(list(keys))}* "
-            f"{{cite}}`{','.join(keys)}`.")
+    return f" *Source: {book.credits(list(keys))}* {{cite}}`{','.join(keys)}`."
 
 
 def page(book: Book, kit: Kit | None = None) -> str:
@@ -130,68 +154,105 @@ def page(book: Book, kit: Kit | None = None) -> str:
     cards = f"{FROM_PAGE}/{CARDS}"
     lines = [
         "% Written by `stpbook teaching` from src/stpbook/teaching/debate.yaml and the "
-        "chapters' numbers: edit that file, not this page.", "",
-        "# Debate kit", "",
+        "chapters' numbers: edit that file, not this page.",
+        "",
+        "# Debate kit",
+        "",
         f"A debate for the two-hour seminar ({{ref}}`lesson-seminar`), or in a shorter "
-        f"form for the two-session unit ({{ref}}`lesson-unit-2`). {kit.about}", "",
+        f"form for the two-session unit ({{ref}}`lesson-unit-2`). {kit.about}",
+        "",
         f'**Print the role cards:** <a href="{cards}.pdf">role cards (PDF, one card a '
         f'page)</a>, or <a href="{cards}.html">the printable page</a> to print from any '
         "browser. The same cards follow on this page, with links to the sections each one "
-        "draws on.", "",
-        "(debate-motion)=", "## The motion", "",
-        f"> **{kit.motion}**", "",
+        "draws on.",
+        "",
+        "(debate-motion)=",
+        "## The motion",
+        "",
+        f"> **{kit.motion}**",
+        "",
         "For the motion, argue that the plans were mainly a way of making the NHS's books "
         "balance, and that cuts to services were their real content. Against, argue that "
         "they were mainly a plan for care, for moving it closer to home and preventing "
         "illness, under financial pressure nobody could wish away. Both sides can win on "
-        "the evidence below.", "",
-        "(debate-order)=", "## Speaking order and timings", "",
-        "| Order | Speaker | Side | Minutes |", "| --: | :-- | :-- | --: |"]
+        "the evidence below.",
+        "",
+        "(debate-order)=",
+        "## Speaking order and timings",
+        "",
+        "| Order | Speaker | Side | Minutes |",
+        "| --: | :-- | :-- | --: |",
+    ]
     for i, (rid, minutes) in enumerate(kit.order, 1):
         role = kit.role(rid)
-        lines.append(f"| {i} | {{ref}}`{role.name} <debate-{role.id}>` | "
-                     f"{SIDES[role.side].split(' the ')[0]} | {minutes} |")
+        lines.append(
+            f"| {i} | {{ref}}`{role.name} <debate-{role.id}>` | "
+            f"{SIDES[role.side].split(' the ')[0]} | {minutes} |"
+        )
     lines += [
         f"| | Changeovers between speakers, in all | | {kit.changeover_minutes} |",
         f"| | Questions from the floor to named speakers | | {kit.floor_minutes} |",
         f"| | Closing speech for the motion | | {kit.closing_minutes} |",
         f"| | Closing speech against the motion | | {kit.closing_minutes} |",
         f"| | Closing vote, compared with the opening vote | | {kit.vote_minutes} |",
-        f"| | **The debate in all** | | **{kit.minutes}** |", "",
+        f"| | **The debate in all** | | **{kit.minutes}** |",
+        "",
         "The chair (the seminar leader, or a student) takes an opening vote before the "
         "first speech, keeps time strictly, and takes the closing vote after the closing "
         "speeches. Groups of two to five prepare each role together for twenty minutes and "
         "choose one speaker; for the closing speeches each side chooses one of its three "
         "speakers. With four roles (the two-session unit), drop the patient representative "
-        "and the CCG chair and allow eight minutes from the floor.", "",
-        "(debate-roles)=", "## The roles", ""]
+        "and the CCG chair and allow eight minutes from the floor.",
+        "",
+        "(debate-roles)=",
+        "## The roles",
+        "",
+    ]
     for role in kit.roles:
         place, minutes = kit.slot(role.id)
-        lines += [f"(debate-{role.id})=",
-                  f"### {role.name}: {SIDES[role.side].lower()}", "",
-                  f"*Speaks {ORDINALS[place - 1]}, for {minutes} minutes.* {role.who}", "",
-                  f"**Your case.** {role.case}", "", "**Your strongest evidence.**", ""]
+        lines += [
+            f"(debate-{role.id})=",
+            f"### {role.name}: {SIDES[role.side].lower()}",
+            "",
+            f"*Speaks {ORDINALS[place - 1]}, for {minutes} minutes.* {role.who}",
+            "",
+            f"**Your case.** {role.case}",
+            "",
+            "**Your strongest evidence.**",
+            "",
+        ]
         for ev in role.evidence:
             read = ", ".join(f"{{ref}}`{label}`" for label in ev.read)
-            lines.append(f"- {fill(ev.text, book)}{_sources_md(ev.sources, book)}"
-                         + (f" Read: {read}." if read else ""))
+            lines.append(
+                f"- {fill(ev.text, book)}{_sources_md(ev.sources, book)}"
+                + (f" Read: {read}." if read else "")
+            )
         if role.chart:
             chapter, name = book.split(role.chart)
-            lines += ["", f"**Your chart.** The chart from [chapter "
-                      f"{int(chapter.stem[:2])}]({chapter.stem}.ipynb) is on your printed "
-                      "card; open the chapter to explore it."]
-        lines += ["", f"**The other side will say.** {fill(role.against, book)} "
-                  "Answer it in your speech.", ""]
+            lines += [
+                "",
+                f"**Your chart.** The chart from [chapter "
+                f"{int(chapter.stem[:2])}]({chapter.stem}.ipynb) is on your printed "
+                "card; open the chapter to explore it.",
+            ]
+        lines += [
+            "",
+            f"**The other side will say.** {fill(role.against, book)} Answer it in your speech.",
+            "",
+        ]
     lines += ["(debate-judging)=", "## How to judge", ""]
     lines += [f"- {j}" for j in kit.judging]
-    lines += ["",
-              "Common traps, each worth pointing out in the debrief: adding up the published "
-              "gaps as if they were alike ({ref}`ch3-gaps`); quoting the survey's 66%, 47% "
-              "and 1% as if they could all be right ({ref}`ch5-counts`); treating this "
-              "book's modelled figures (the stress test, the reconstruction of the £30bn) as "
-              "published ones; and giving a blogger's opinion to the organisation whose "
-              "website carried it. The [model answers](86_model_answers.md) cover the "
-              "chapters' own questions on the same ground.", ""]
+    lines += [
+        "",
+        "Common traps, each worth pointing out in the debrief: adding up the published "
+        "gaps as if they were alike ({ref}`ch3-gaps`); quoting the survey's 66%, 47% "
+        "and 1% as if they could all be right ({ref}`ch5-counts`); treating this "
+        "book's modelled figures (the stress test, the reconstruction of the £30bn) as "
+        "published ones; and giving a blogger's opinion to the organisation whose "
+        "website carried it. The [model answers](86_model_answers.md) cover the "
+        "chapters' own questions on the same ground.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -232,32 +293,44 @@ def cards_html(book: Book, kit: Kit | None = None) -> str:
     found = sections(book.layout)
     titles = {label: s.cited for label, s in found.items()}
     esc = html.escape
-    parts = ["<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-             "<title>The STP book: debate role cards</title>",
-             "<meta name='description' content='Printable role cards for the STP book's "
-             "debate: one card a page, with each side's strongest evidence and sources.'>",
-             f"<style>{CSS}</style></head><body><main>"]
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        "<title>The STP book: debate role cards</title>",
+        "<meta name='description' content='Printable role cards for the STP book's "
+        "debate: one card a page, with each side's strongest evidence and sources.'>",
+        f"<style>{CSS}</style></head><body><main>",
+    ]
     for role in kit.roles:
         place, minutes = kit.slot(role.id)
-        parts += [f"<section class='card {role.side}' aria-label='{esc(role.name)}'>",
-                  f"<p class='slot'>Speaks {ORDINALS[place - 1]} &middot; {minutes} min</p>",
-                  f"<p class='side'>{SIDES[role.side]}</p><h1>{esc(role.name)}</h1>",
-                  f"<p class='motion'>Motion: {esc(kit.motion)}</p>",
-                  f"<p>{esc(role.who)}</p>",
-                  f"<h2>Your case</h2><p>{esc(role.case)}</p>",
-                  "<h2>Your strongest evidence</h2><ul>"]
+        parts += [
+            f"<section class='card {role.side}' aria-label='{esc(role.name)}'>",
+            f"<p class='slot'>Speaks {ORDINALS[place - 1]} &middot; {minutes} min</p>",
+            f"<p class='side'>{SIDES[role.side]}</p><h1>{esc(role.name)}</h1>",
+            f"<p class='motion'>Motion: {esc(kit.motion)}</p>",
+            f"<p>{esc(role.who)}</p>",
+            f"<h2>Your case</h2><p>{esc(role.case)}</p>",
+            "<h2>Your strongest evidence</h2><ul>",
+        ]
         for ev in role.evidence:
             source = esc(book.credits(list(ev.sources))) if ev.sources else ""
             read = _read_words(ev.read, titles)
-            extra = " ".join(x for x in (f"Source: {source}." if source else "",
-                                         f"Read: {esc(read)}." if read else "") if x)
-            parts.append(f"<li>{esc(fill(ev.text, book))} <span class='src'>{extra}</span>"
-                         "</li>")
+            extra = " ".join(
+                x
+                for x in (
+                    f"Source: {source}." if source else "",
+                    f"Read: {esc(read)}." if read else "",
+                )
+                if x
+            )
+            parts.append(f"<li>{esc(fill(ev.text, book))} <span class='src'>{extra}</span></li>")
         parts.append("</ul>")
         if role.chart:
             parts.append(figure(book.chart(role.chart)))
-        parts += [f"<h2>The other side will say</h2><p>{esc(fill(role.against, book))} "
-                  "Answer it in your speech.</p>", "</section>"]
+        parts += [
+            f"<h2>The other side will say</h2><p>{esc(fill(role.against, book))} "
+            "Answer it in your speech.</p>",
+            "</section>",
+        ]
     parts.append("</main></body></html>")
     return "\n".join(parts)
 

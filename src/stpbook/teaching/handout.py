@@ -34,40 +34,88 @@ OFFLINE = "stp-book-offline.zip"
 
 # (what, chapter.name reference, sources): the handout's table of key figures.
 KEY_FIGURES = (
-    ("The Forward View's gap by 2020/21 if funding stayed flat and nothing changed "
-     "(published: 'nearly' this)", "fyfv:30", ("fyfv_2014",)),
-    ("The same gap on this book's reconstruction from NHS England's 2013/14 budget "
-     "(modelled)", "forward_view.gap_cta_window", ("realcentre_budget_data_2025",)),
-    ("Efficiency the Forward View's bargain asked the NHS to find by 2020/21",
-     "forward_view.efficiency_share", ("hoc_health_committee_integrated_care_2018",)),
-    ("Extra money a year the government was to find by 2020/21",
-     "forward_view.funding_share", ("fullfact_black_hole_2015",)),
-    ("Efficiency a year needed to find that, read as one rate (modelled)",
-     "forward_view.needed", ("fyfv_2014",)),
-    ("Efficiency a year the NHS achieved, 2004/05 to 2011/12", "forward_view.historic",
-     ("fullfact_black_hole_2015",)),
-    ("Planning footprints, named in March 2016", "footprints.n_footprints",
-     ("hf_navigator_stps",)),
-    ("North Central London's do-nothing gap by 2020/21", "plans_and_money.ncl_gap",
-     ("alderwick_kingsfund_stps_2016",)),
-    ("Birmingham and Solihull's, including adult social care", "plans_and_money.bsol_gap",
-     ("alderwick_kingsfund_stps_2016",)),
-    ("Sustainability and Transformation Fund, 2016/17", "plans_and_money.stf",
-     ("kingsfund_stf_blog_2016",)),
-    ("... of which set aside for trusts in deficit", "plans_and_money.stf_deficits",
-     ("kingsfund_stf_blog_2016",)),
-    ("Capital the plans needed (37 footprints answering)", "plans_and_money.bma_capital",
-     ("bma_stp_capital_2017",)),
-    ("Capital for a few of the strongest plans, Spring Budget 2017, over three years",
-     "plans_and_money.spring_capital", ("ccg_alert_spring_budget_2017",)),
-    ("Hospital proposals in the plans, counted once each (this book's count)",
-     "reconfigurations.proposals", ("alderwick_kingsfund_stps_2016", "inews_24_ae_2017")),
-    ("CCG leaders' confidence in their plan as printed: low + medium + high",
-     "critiques.printed_total", ("equwell_stps_where_headed_2016",)),
-    ("... and low or very low, from the survey's own counts",
-     "critiques.low_or_very_low", ("hsj_ccg_confidence_2016",)),
-    ("Integrated care boards in law from 1 July 2022", "what_came_next.icbs_2022",
-     ("nhse_ccg_ics",)),
+    (
+        "The Forward View's gap by 2020/21 if funding stayed flat and nothing changed "
+        "(published: 'nearly' this)",
+        "fyfv:30",
+        ("fyfv_2014",),
+    ),
+    (
+        "The same gap on this book's reconstruction from NHS England's 2013/14 budget (modelled)",
+        "forward_view.gap_cta_window",
+        ("realcentre_budget_data_2025",),
+    ),
+    (
+        "Efficiency the Forward View's bargain asked the NHS to find by 2020/21",
+        "forward_view.efficiency_share",
+        ("hoc_health_committee_integrated_care_2018",),
+    ),
+    (
+        "Extra money a year the government was to find by 2020/21",
+        "forward_view.funding_share",
+        ("fullfact_black_hole_2015",),
+    ),
+    (
+        "Efficiency a year needed to find the £22bn, read as one rate (this book's model)",
+        "forward_view.needed",
+        ("fyfv_2014", "realcentre_budget_data_2025"),
+    ),
+    (
+        "Efficiency a year the NHS achieved, 2004/05 to 2011/12",
+        "forward_view.historic",
+        ("fullfact_black_hole_2015",),
+    ),
+    ("Planning footprints, named in March 2016", "footprints.n_footprints", ("hf_navigator_stps",)),
+    (
+        "North Central London's do-nothing gap by 2020/21",
+        "plans_and_money.ncl_gap",
+        ("alderwick_kingsfund_stps_2016",),
+    ),
+    (
+        "Birmingham and Solihull's, including adult social care",
+        "plans_and_money.bsol_gap",
+        ("alderwick_kingsfund_stps_2016",),
+    ),
+    (
+        "Sustainability and Transformation Fund, 2016/17",
+        "plans_and_money.stf",
+        ("kingsfund_stf_blog_2016",),
+    ),
+    (
+        "... of which set aside for trusts in deficit",
+        "plans_and_money.stf_deficits",
+        ("kingsfund_stf_blog_2016",),
+    ),
+    (
+        "Capital the plans needed (37 footprints answering)",
+        "plans_and_money.bma_capital",
+        ("bma_stp_capital_2017",),
+    ),
+    (
+        "Capital for a few of the strongest plans, Spring Budget 2017, over three years",
+        "plans_and_money.spring_capital",
+        ("ccg_alert_spring_budget_2017",),
+    ),
+    (
+        "Hospital proposals in the plans, counted once each (this book's count)",
+        "reconfigurations.proposals",
+        ("alderwick_kingsfund_stps_2016", "inews_24_ae_2017"),
+    ),
+    (
+        "CCG leaders' confidence in their plan as printed: low + medium + high",
+        "critiques.printed_total",
+        ("equwell_stps_where_headed_2016",),
+    ),
+    (
+        "... and low or very low, from the survey's own counts",
+        "critiques.low_or_very_low",
+        ("hsj_ccg_confidence_2016",),
+    ),
+    (
+        "Integrated care boards in law from 1 July 2022",
+        "what_came_next.icbs_2022",
+        ("nhse_ccg_ics",),
+    ),
 )
 
 CSS = """
@@ -97,9 +145,17 @@ def _when(date: pd.Timestamp, precision: str) -> str:
     if precision == "month":
         return f"{date:%b %Y}"
     if precision == "season":
-        season = {12: "winter", 1: "winter", 2: "winter", 3: "spring", 4: "spring",
-                  5: "spring", 6: "summer", 7: "summer", 8: "summer"}.get(date.month,
-                                                                         "autumn")
+        season = {
+            12: "winter",
+            1: "winter",
+            2: "winter",
+            3: "spring",
+            4: "spring",
+            5: "spring",
+            6: "summer",
+            7: "summer",
+            8: "summer",
+        }.get(date.month, "autumn")
         return f"{season} {date.year - 1 if date.month in (1, 2) else date.year}"
     return str(date.year)
 
@@ -112,8 +168,11 @@ def _inline(text: str) -> str:
 
 
 def _section(markdown: str, heading: str) -> str:
-    match = re.search(rf"^## {re.escape(heading)}\s*\n(.*?)(?=^\(|^#{{1,2}} |\Z)",
-                      markdown, re.MULTILINE | re.DOTALL)
+    match = re.search(
+        rf"^## {re.escape(heading)}\s*\n(.*?)(?=^\(|^#{{1,2}} |\Z)",
+        markdown,
+        re.MULTILINE | re.DOTALL,
+    )
     return match.group(1).strip() if match else ""
 
 
@@ -140,16 +199,25 @@ def chapters(layout: Layout, numbers: Book | None = None) -> list[dict]:
     out = []
     for nb in layout.notebooks(part=STORY):
         cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
-        markdown = "\n".join("".join(c["source"]) if isinstance(c["source"], list)
-                             else c["source"] for c in cells if c["cell_type"] == "markdown")
+        markdown = "\n".join(
+            "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+            for c in cells
+            if c["cell_type"] == "markdown"
+        )
         title = markdown.splitlines()[0].lstrip("# ").strip() if markdown else nb.stem
         short = short_name(nb)
-        out.append({
-            "title": title,
-            "takeaways": [numbers.plain(i, short) for i in
-                          _items(_section(markdown, "What to take away"))],
-            "questions": [numbers.plain(i, short) for i in
-                          _items(_section(markdown, "Questions for discussion"))]})
+        out.append(
+            {
+                "title": title,
+                "takeaways": [
+                    numbers.plain(i, short) for i in _items(_section(markdown, "What to take away"))
+                ],
+                "questions": [
+                    numbers.plain(i, short)
+                    for i in _items(_section(markdown, "Questions for discussion"))
+                ],
+            }
+        )
     return out
 
 
@@ -162,8 +230,10 @@ def _figure_value(ref: str, numbers: Book) -> str:
 def key_figures(layout: Layout, numbers: Book | None = None) -> list[tuple[str, str, str]]:
     """(what, value, credit) for the handout's table of key figures."""
     numbers = numbers or book(layout)
-    return [(what, _figure_value(ref, numbers), numbers.credits(list(keys)))
-            for what, ref, keys in KEY_FIGURES]
+    return [
+        (what, _figure_value(ref, numbers), numbers.credits(list(keys), start=True))
+        for what, ref, keys in KEY_FIGURES
+    ]
 
 
 def page(layout: Layout, numbers: Book | None = None) -> str:
@@ -173,32 +243,39 @@ def page(layout: Layout, numbers: Book | None = None) -> str:
 
     numbers = numbers or book(layout)
     esc = html.escape
-    parts = ["<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-             "<title>The STP book: student handout</title>",
-             "<meta name='description' content='The STP book in brief: key figures with "
-             "their sources, a timeline, what each chapter teaches and the questions for "
-             "discussion.'>", f"<style>{CSS}</style></head><body><main>",
-             "<h1>The STP book: student handout</h1>",
-             "<p class='lead'>England's Sustainability and Transformation Plans, 2015-2017, "
-             "and what became of them: the key figures with their sources, a timeline, what "
-             "each chapter of the book teaches and its questions for discussion. Every "
-             "number is the book's, computed from its data; figures marked modelled are "
-             "the book's own estimates, not published ones.</p>",
-             "<h2>Key figures</h2><table><tr><th>What</th><th>Figure</th>"
-             "<th>Source</th></tr>"]
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        "<title>The STP book: student handout</title>",
+        "<meta name='description' content='The STP book in brief: key figures with "
+        "their sources, a timeline, what each chapter teaches and the questions for "
+        "discussion.'>",
+        f"<style>{CSS}</style></head><body><main>",
+        "<h1>The STP book: student handout</h1>",
+        "<p class='lead'>England's Sustainability and Transformation Plans, 2015-2017, "
+        "and what became of them: the key figures with their sources, a timeline, what "
+        "each chapter of the book teaches and its questions for discussion. Every "
+        "number is the book's, computed from its data; figures marked modelled are "
+        "the book's own estimates, not published ones.</p>",
+        "<h2>Key figures</h2><table><tr><th>What</th><th>Figure</th><th>Source</th></tr>",
+    ]
     for what, value, source in key_figures(layout, numbers):
-        parts.append(f"<tr><td>{esc(what)}</td><td class='fig'>{esc(value)}</td>"
-                     f"<td class='src'>{esc(source)}</td></tr>")
-    parts.append("</table>")
+        parts.append(
+            f"<tr><td>{esc(what)}</td><td class='fig'>{esc(value)}</td>"
+            f"<td class='src'>{esc(source)}</td></tr>"
+        )
+    parts.append("</table><h2>The gap, as this book reconstructs it</h2>")
     parts.append(figure(numbers.chart("forward_view.gap_chart")))
-    parts.append("<h2>Timeline</h2><table><tr><th>When</th><th>What happened</th>"
-                 "<th>Source</th></tr>")
+    parts.append(
+        "<h2>Timeline</h2><table><tr><th>When</th><th>What happened</th><th>Source</th></tr>"
+    )
     timeline = data.load("timeline", layout=layout).sort_values("date", kind="stable")
     for _, row in timeline.iterrows():
         when = _when(pd.Timestamp(row["date"]), str(row.get("date_precision", "day")))
-        source = numbers.credit(str(row["source_id"])) if row.get("source_id") else ""
-        parts.append(f"<tr><td class='date'>{esc(when)}</td><td>{esc(str(row['event']))}"
-                     f"</td><td class='src'>{esc(source)}</td></tr>")
+        source = numbers.credit(str(row["source_id"]), start=True) if row.get("source_id") else ""
+        parts.append(
+            f"<tr><td class='date'>{esc(when)}</td><td>{esc(str(row['event']))}"
+            f"</td><td class='src'>{esc(source)}</td></tr>"
+        )
     parts.append("</table><h2>What each chapter teaches</h2>")
     questions: list[str] = []
     for chap in chapters(layout, numbers):
@@ -210,20 +287,28 @@ def page(layout: Layout, numbers: Book | None = None) -> str:
     exercises = layout.chapters / "81_exercises.md"
     if exercises.exists():
         tail = exercises.read_text(encoding="utf-8").split(
-            "## Discussion questions across the book", 1)
+            "## Discussion questions across the book", 1
+        )
         if len(tail) == 2:
-            questions += [f"Across the book {i}. {numbers.plain(q)}"
-                          for i, q in enumerate(_items(tail[1].split("\n#", 1)[0]), 1)]
+            questions += [
+                f"Across the book {i}. {numbers.plain(q)}"
+                for i, q in enumerate(_items(tail[1].split("\n#", 1)[0]), 1)
+            ]
     parts.append("<h2>Questions for discussion</h2><ul>")
     parts += [f"<li>{_inline(q)}</li>" for q in questions]
-    parts.append("</ul><p class='src'>Model answers to every question are on the book's "
-                 "model answers page. The full list of sources is the book's bibliography."
-                 "</p></main></body></html>")
+    parts.append(
+        "</ul><p class='src'>Model answers to every question are on the book's "
+        "model answers page. The full list of sources is the book's bibliography."
+        "</p></main></body></html>"
+    )
     return "\n".join(parts)
 
 
-def handout(layout: Layout | None = None, log: Callable[[str], None] | None = None,
-            numbers: Book | None = None) -> Path:
+def handout(
+    layout: Layout | None = None,
+    log: Callable[[str], None] | None = None,
+    numbers: Book | None = None,
+) -> Path:
     """Write ``handout.html`` and ``handout.pdf`` into the teaching folder; returns the
     PDF (a one-page note pointing to the HTML where Chromium is missing)."""
     layout = layout or current()

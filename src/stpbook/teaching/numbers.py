@@ -43,28 +43,47 @@ LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 CREDITS = {
     "alderwick_kingsfund_stps_2016": "Hugh Alderwick, The King's Fund blog, November 2016",
     "sha_kingsfund_launch_2017": "a Socialist Health Association blogger reporting the "
-                                 "King's Fund launch, February 2017",
+    "King's Fund launch, February 2017",
     "ham_kingsfund_noise_signal_2016": "Chris Ham, The King's Fund blog, spring 2016",
     "sha_northeast_meeting_2017": "the Socialist Health Association's North East branch, "
-                                  "meeting note, April 2017",
+    "meeting note, April 2017",
     "nhe_betts_interview_2017": "Clive Betts MP, interviewed by National Health Executive, "
-                                "March 2017",
+    "March 2017",
     "equwell_stps_where_headed_2016": "the equwell blog, autumn 2016",
 }
-MONTHS = {m[:3].lower(): m for m in (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December")}
+MONTHS = {
+    m[:3].lower(): m
+    for m in (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    )
+}
 
 
 def _clean(name: str) -> str:
-    """"The King's Fund (blog)" -> "The King's Fund blog"; "(website)" is dropped."""
+    """ "The King's Fund (blog)" -> "The King's Fund blog"; "(website)" is dropped."""
     name = re.sub(r"\s*\((website|web page)\)$", "", name.strip())
     return re.sub(r"\s*\(blog\)$", " blog", name)
 
 
 def _outlet(entry: dict[str, str]) -> str:
-    return _clean(entry.get("howpublished") or entry.get("institution") or entry.get(
-        "publisher") or entry.get("journal") or "")
+    return _clean(
+        entry.get("howpublished")
+        or entry.get("institution")
+        or entry.get("publisher")
+        or entry.get("journal")
+        or ""
+    )
 
 
 def credit_entry(entry: dict[str, str]) -> str:
@@ -99,9 +118,11 @@ class Chapter:
         try:
             return str(getattr(self.results.text, name))
         except AttributeError:
-            raise BuildError(f"chapter {self.stem} has no number {name!r} in its results' "
-                             "text (stpbook.chapters."
-                             f"{self.short}): the teaching documents cite it") from None
+            raise BuildError(
+                f"chapter {self.stem} has no number {name!r} in its results' "
+                "text (stpbook.chapters."
+                f"{self.short}): the teaching documents cite it"
+            ) from None
 
     def chart(self, name: str, sliders: bool = False) -> Any:
         """The chart drawn by the recipe function ``name`` (``live``: the live panel's)."""
@@ -109,8 +130,10 @@ class Chapter:
             return self.module.live(self.inputs)(**self.values)[1]
         function = getattr(self.module, name, None)
         if not callable(function):
-            raise BuildError(f"chapter {self.stem} has no chart function {name!r} "
-                             f"(stpbook.chapters.{self.short}): the teaching documents use it")
+            raise BuildError(
+                f"chapter {self.stem} has no chart function {name!r} "
+                f"(stpbook.chapters.{self.short}): the teaching documents use it"
+            )
         if "sliders" in inspect.signature(function).parameters:
             return function(self.results, sliders=sliders)
         return function(self.results)
@@ -126,16 +149,20 @@ class Book:
 
     def chapter(self, short: str) -> Chapter:
         if short not in self._chapters:
-            stem = next((nb.stem for nb in self.layout.notebooks()
-                         if short_name(nb) == short), None)
+            stem = next(
+                (nb.stem for nb in self.layout.notebooks() if short_name(nb) == short), None
+            )
             if stem is None:
-                raise BuildError(f"the teaching documents name a chapter {short!r} that is "
-                                 "not in the table of contents")
+                raise BuildError(
+                    f"the teaching documents name a chapter {short!r} that is "
+                    "not in the table of contents"
+                )
             module = importlib.import_module(f"stpbook.chapters.{short}")
             values = defaults(stem, self.layout)
             inputs = module.inputs(self.layout)
-            self._chapters[short] = Chapter(stem, module, inputs, values,
-                                            module.compute(inputs, **values))
+            self._chapters[short] = Chapter(
+                stem, module, inputs, values, module.compute(inputs, **values)
+            )
         return self._chapters[short]
 
     def split(self, ref: str) -> tuple[Chapter, str]:
@@ -176,17 +203,20 @@ class Book:
             words = credit_entry(entry)
         return words[:1].upper() + words[1:] if start else words
 
-    def credits(self, keys: str | list[str]) -> str:
+    def credits(self, keys: str | list[str], start: bool = False) -> str:
+        """Several sources, separated by semicolons (``start``: capitalised)."""
         if isinstance(keys, str):
             keys = keys.split(",")
-        return "; ".join(self.credit(k) for k in keys if k.strip())
+        words = "; ".join(self.credit(k) for k in keys if k.strip())
+        return words[:1].upper() + words[1:] if start else words
 
     def url(self, key: str) -> str:
         return self.entries().get(key.strip(), {}).get("url", "")
 
     # --- prose from the chapters -------------------------------------------------------
-    def plain(self, markdown: str, short: str | None = None, labels: dict[str, str] | None
-              = None) -> str:
+    def plain(
+        self, markdown: str, short: str | None = None, labels: dict[str, str] | None = None
+    ) -> str:
         """A chapter's Markdown for a printed page: ``{eval}`` roles replaced by the
         chapter's numbers, citations by credits in brackets, cross-references and links
         by their words."""
@@ -197,14 +227,18 @@ class Book:
                 try:
                     return str(eval(match.group(1), {"__builtins__": {}}, {"n": text}))
                 except Exception as exc:  # noqa: BLE001 - named in the message
-                    raise BuildError(f"chapter {short}: cannot evaluate {match.group(1)!r} "
-                                     f"for a teaching document ({exc})") from None
+                    raise BuildError(
+                        f"chapter {short}: cannot evaluate {match.group(1)!r} "
+                        f"for a teaching document ({exc})"
+                    ) from None
+
             markdown = EVAL.sub(value, markdown)
         markdown = CITE.sub(lambda m: f"({self.credits(m.group(1))})", markdown)
 
         def ref(match: re.Match) -> str:
             words, label = match.group(1).strip(), match.group(2)
             return words if label else (labels or {}).get(words, "another section")
+
         markdown = ROLE_REF.sub(ref, markdown)
         return LINK.sub(lambda m: m.group(1), markdown)
 

@@ -47,41 +47,62 @@ def pre_reading(layout: Layout, numbers: Book) -> str:
     sources = {s["key"]: s for s in raw["sources"]}
     lines = [
         "% Written by `stpbook teaching` from src/stpbook/teaching/reading.yaml and the "
-        "chapters: edit that file, not this page.", "",
-        "# Pre-reading", "",
+        "chapters: edit that file, not this page.",
+        "",
+        "# Pre-reading",
+        "",
         "Short reading lists to set before a session, or after it: sections of this book "
         "and a few of the commentaries of 2016-17 it began from, each with its length in "
         "minutes (reading at about 200 words a minute, with a minute for each chart or "
-        "table). Every link opens in the book or on the original publisher's site.", ""]
+        "table). Every link opens in the book or on the original publisher's site.",
+        "",
+    ]
     for item in raw["lists"]:
         section_minutes = sum(found[label].minutes for label in item["sections"])
         source_minutes = sum(minutes(sources[k]["words"]) for k in item["sources"])
         plans = ", ".join(f"{{ref}}`{label}`" for label in item["for"])
-        lines += [f"(reading-{item['id']})=",
-                  f"## {item['title']} (about {section_minutes + source_minutes} minutes)",
-                  "", f"For {plans}.", ""]
+        lines += [
+            f"(reading-{item['id']})=",
+            f"## {item['title']} (about {section_minutes + source_minutes} minutes)",
+            "",
+            f"For {plans}.",
+            "",
+        ]
         for label in item["sections"]:
             section = found[label]
-            lines.append(f"- {{ref}}`{label}` in [chapter {section.chapter}]"
-                         f"({section.page}): {section.minutes} min.")
+            lines.append(
+                f"- {{ref}}`{label}` in [chapter {section.chapter}]"
+                f"({section.page}): {section.minutes} min."
+            )
         for key in item["sources"]:
-            lines.append(f"- {numbers.credit(key, start=True)}: "
-                         f"*{numbers.entries()[key]['title']}* "
-                         f"{{cite}}`{key}`: {minutes(sources[key]['words'])} min.")
+            lines.append(
+                f"- {numbers.credit(key, start=True)}: "
+                f"*{numbers.entries()[key]['title']}* "
+                f"{{cite}}`{key}`: {minutes(sources[key]['words'])} min."
+            )
         lines.append("")
-    lines += ["(reading-sources)=", "## The commentaries", "",
-              "Three of the five pieces the book began from, for students who want the "
-              "argument in the original words. Each is short.", ""]
+    lines += [
+        "(reading-sources)=",
+        "## The commentaries",
+        "",
+        "Three of the five pieces the book began from, for students who want the "
+        "argument in the original words. Each is short.",
+        "",
+    ]
     for key, source in sources.items():
         entry = numbers.entries()[key]
         length = f"about {source['words']:,} words, {minutes(source['words'])} minutes"
         if source.get("words_with_replies"):
-            length += (f" ({minutes(source['words_with_replies'])} with the readers' "
-                       "replies)")
-        where = f" [Read it on the publisher's site]({entry['url']})." if entry.get(
-            "url") else " Search the publisher's site for its title."
-        lines += [f"- **{numbers.credit(key, start=True)}**, *{entry['title']}* {{cite}}`{key}`: "
-                  f"{length}. {source['why'].strip()}{where}"]
+            length += f" ({minutes(source['words_with_replies'])} with the readers' replies)"
+        where = (
+            f" [Read it on the publisher's site]({entry['url']})."
+            if entry.get("url")
+            else " Search the publisher's site for its title."
+        )
+        lines += [
+            f"- **{numbers.credit(key, start=True)}**, *{entry['title']}* {{cite}}`{key}`: "
+            f"{length}. {source['why'].strip()}{where}"
+        ]
     lines.append("")
     return "\n".join(lines)
 
@@ -90,8 +111,10 @@ def model_answers(numbers: Book) -> str:
     """The MyST Markdown of ``chapters/86_model_answers.md``: ``answers.md`` with its
     ``{{chapter.name}}`` numbers filled in from the chapters' results."""
     text = ANSWERS.read_text(encoding="utf-8")
-    head = ("% Written by `stpbook teaching` from src/stpbook/teaching/answers.md and the "
-            "chapters' numbers: edit that file, not this page.\n\n")
+    head = (
+        "% Written by `stpbook teaching` from src/stpbook/teaching/answers.md and the "
+        "chapters' numbers: edit that file, not this page.\n\n"
+    )
     return head + PLACEHOLDER.sub(lambda m: numbers.number(m.group(1)), text)
 
 
@@ -100,8 +123,17 @@ def generated(layout: Layout) -> dict[str, str]:
     from . import debate, lessons
 
     numbers = book(layout)
-    return {LESSONS_PAGE: lessons.page(), DEBATE_PAGE: debate.page(numbers),
-            ANSWERS_PAGE: model_answers(numbers), READING_PAGE: pre_reading(layout, numbers)}
+    chapters = {
+        label: s.chapter
+        for label, s in sections(layout).items()
+        if s.stem[:2].isdigit() and int(s.stem[:2]) < 10
+    }
+    return {
+        LESSONS_PAGE: lessons.page(chapters=chapters),
+        DEBATE_PAGE: debate.page(numbers),
+        ANSWERS_PAGE: model_answers(numbers),
+        READING_PAGE: pre_reading(layout, numbers),
+    }
 
 
 def write(layout: Layout) -> list[Path]:
@@ -117,6 +149,9 @@ def write(layout: Layout) -> list[Path]:
 
 def stale(layout: Layout) -> list[str]:
     """Generated pages whose committed text differs from what the generator writes."""
-    return [name for name, text in generated(layout).items()
-            if not (layout.chapters / name).exists()
-            or (layout.chapters / name).read_text(encoding="utf-8") != text]
+    return [
+        name
+        for name, text in generated(layout).items()
+        if not (layout.chapters / name).exists()
+        or (layout.chapters / name).read_text(encoding="utf-8") != text
+    ]

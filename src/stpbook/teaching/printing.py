@@ -33,14 +33,20 @@ def source_date() -> int:
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         return int(os.environ["SOURCE_DATE_EPOCH"])
     try:
-        out = subprocess.run(["git", "log", "-1", "--format=%ct"], capture_output=True,
-                             text=True, check=True, cwd=Path(__file__).parent).stdout.strip()
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).parent,
+        ).stdout.strip()
         return int(out)
     except (OSError, subprocess.CalledProcessError, ValueError):
         return FALLBACK_EPOCH
 
 
 # --- charts ----------------------------------------------------------------------------
+
 
 def svg(chart: Any, width: int = SVG_WIDTH) -> str:
     """A chart as inline SVG for a printed page (container widths become ``width``)."""
@@ -58,6 +64,7 @@ def svg(chart: Any, width: int = SVG_WIDTH) -> str:
         elif isinstance(node, list):
             for value in node:
                 fix(value)
+
     fix(spec)
     out = vl_convert.vegalite_to_svg(spec, vl_version=alt.SCHEMA_VERSION[1:4])
     out = re.sub(r"<\?xml[^>]*>\s*", "", out)
@@ -82,11 +89,14 @@ def alt_text(chart: Any) -> str:
 
 def figure(chart: Any, width: int = SVG_WIDTH) -> str:
     """A ``<figure>`` with the chart's SVG and its caption."""
-    return (f'<figure aria-label="{html.escape(alt_text(chart))}">{svg(chart, width)}'
-            f"<figcaption>{html.escape(caption(chart))}</figcaption></figure>")
+    return (
+        f'<figure aria-label="{html.escape(alt_text(chart))}">{svg(chart, width)}'
+        f"<figcaption>{html.escape(caption(chart))}</figcaption></figure>"
+    )
 
 
 # --- PDF -------------------------------------------------------------------------------
+
 
 def chromium_missing() -> str | None:
     from ..browser import missing
@@ -103,15 +113,20 @@ def print_pdf(html_path: Path, pdf_path: Path) -> Path:
     with chromium() as browser:
         tab = browser.new_page()
         tab.goto(html_path.resolve().as_uri())
-        tab.pdf(path=str(partial), format="A4", print_background=True,
-                prefer_css_page_size=True, tagged=False, outline=False)
+        tab.pdf(
+            path=str(partial),
+            format="A4",
+            print_background=True,
+            prefer_css_page_size=True,
+            tagged=False,
+            outline=False,
+        )
     fix_pdf_dates(partial)
     partial.replace(pdf_path)
     return pdf_path
 
 
-def write_pdf(html_path: Path, pdf_path: Path, title: str,
-              log: Any = None) -> bool:
+def write_pdf(html_path: Path, pdf_path: Path, title: str, log: Any = None) -> bool:
     """``print_pdf`` if Chromium is here (returns True); otherwise a one-page PDF that
     says the document was built without a browser and names the printable page to open
     and print instead (returns False)."""
@@ -121,12 +136,17 @@ def write_pdf(html_path: Path, pdf_path: Path, title: str,
         return True
     if log:
         log(f"teaching: {problem}; {pdf_path.name} is a note pointing to {html_path.name}")
-    pdf_path.write_bytes(placeholder_pdf([
-        title,
-        "This copy of the book was built on a machine without a browser to print it,",
-        "so this PDF is only a note. The document itself is the web page",
-        f"{html_path.name}, published beside this file: open it in any browser",
-        "and use Print, then Save as PDF (A4), to get the printable version."]))
+    pdf_path.write_bytes(
+        placeholder_pdf(
+            [
+                title,
+                "This copy of the book was built on a machine without a browser to print it,",
+                "so this PDF is only a note. The document itself is the web page",
+                f"{html_path.name}, published beside this file: open it in any browser",
+                "and use Print, then Save as PDF (A4), to get the printable version.",
+            ]
+        )
+    )
     return False
 
 
@@ -148,8 +168,7 @@ def placeholder_pdf(lines: list[str]) -> bytes:
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
         b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream
-        + b"\nendstream",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
     out = bytearray(b"%PDF-1.4\n")
@@ -160,8 +179,9 @@ def placeholder_pdf(lines: list[str]) -> bytes:
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n"
-            "%%EOF\n").encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+    ).encode()
     return bytes(out)
 
 
@@ -188,6 +208,7 @@ def page_count(pdf: Path) -> int:
 
 
 # --- zips ------------------------------------------------------------------------------
+
 
 def zip_files(target: Path, entries: Iterable[tuple[str, Path | bytes]]) -> Path:
     """Write a zip of ``(name, file or bytes)`` entries, in the order given, every entry

@@ -63,11 +63,6 @@ def sections(layout: Layout) -> dict[str, Section]:
     for notebook in layout.notebooks():
         current: dict | None = None
         pending: str | None = None
-
-        def close() -> None:
-            if current is not None:
-                found[current["label"]] = Section(**current)
-
         for cell in _cells(notebook):
             source = cell.get("source", "")
             text = "".join(source) if isinstance(source, list) else source
@@ -82,16 +77,23 @@ def sections(layout: Layout) -> dict[str, Section]:
                     continue
                 heading = HEADING.match(line)
                 if heading and pending:
-                    close()
-                    current = {"label": pending, "stem": notebook.stem,
-                               "title": ROLE.sub(r"\1", heading.group(2)),
-                               "level": len(heading.group(1)), "words": 0, "figures": 0}
+                    if current is not None:
+                        found[current["label"]] = Section(**current)
+                    current = {
+                        "label": pending,
+                        "stem": notebook.stem,
+                        "title": ROLE.sub(r"\1", heading.group(2)),
+                        "level": len(heading.group(1)),
+                        "words": 0,
+                        "figures": 0,
+                    }
                     pending = None
                     continue
                 pending = None if line.strip() else pending
                 if current is not None:
                     current["words"] += len(ROLE.sub("x", line).split())
-        close()
+        if current is not None:
+            found[current["label"]] = Section(**current)
     return found
 
 
@@ -103,11 +105,16 @@ def questions(layout: Layout) -> dict[str, list[str]]:
     included), by notebook stem: the chapters of the book's first part."""
     out: dict[str, list[str]] = {}
     for notebook in layout.notebooks(part=STORY):
-        markdown = "\n".join("".join(c["source"]) if isinstance(c["source"], list)
-                             else c["source"] for c in _cells(notebook)
-                             if c.get("cell_type") == "markdown")
-        match = re.search(r"^## Questions for discussion\s*\n(.*?)(?=^\(|^#{1,2} |\Z)",
-                          markdown, re.MULTILINE | re.DOTALL)
+        markdown = "\n".join(
+            "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+            for c in _cells(notebook)
+            if c.get("cell_type") == "markdown"
+        )
+        match = re.search(
+            r"^## Questions for discussion\s*\n(.*?)(?=^\(|^#{1,2} |\Z)",
+            markdown,
+            re.MULTILINE | re.DOTALL,
+        )
         if not match:
             continue
         items: list[str] = []

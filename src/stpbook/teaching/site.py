@@ -54,14 +54,18 @@ def _chromium_here() -> bool:
 
 def inputs(layout: Layout) -> list[Path]:
     """Every file the teaching files are made from."""
-    found = sorted(p for p in PACKAGE.rglob("*") if p.is_file()
-                   and p.suffix in (".py", ".yaml", ".json", ".csv")
-                   and "__pycache__" not in p.parts)
+    found = sorted(
+        p
+        for p in PACKAGE.rglob("*")
+        if p.is_file()
+        and p.suffix in (".py", ".yaml", ".json", ".csv")
+        and "__pycache__" not in p.parts
+    )
     for folder in (layout.data, layout.chapters):
-        found += sorted(p for p in folder.rglob("*") if p.is_file()
-                        and ".ipynb_checkpoints" not in p.parts)
-    found += [p for p in (layout.bibliography, layout.toc_file, layout.requirements)
-              if p.exists()]
+        found += sorted(
+            p for p in folder.rglob("*") if p.is_file() and ".ipynb_checkpoints" not in p.parts
+        )
+    found += [p for p in (layout.bibliography, layout.toc_file, layout.requirements) if p.exists()]
     return found
 
 
@@ -69,8 +73,13 @@ def digest(layout: Layout) -> str:
     h = hashlib.sha256()
     h.update(f"chromium={_chromium_here()}\n".encode())
     for path in inputs(layout):
-        h.update(str(path.relative_to(layout.root) if layout.root in path.parents
-                     else path.relative_to(PACKAGE.parent)).encode())
+        h.update(
+            str(
+                path.relative_to(layout.root)
+                if layout.root in path.parents
+                else path.relative_to(PACKAGE.parent)
+            ).encode()
+        )
         h.update(path.read_bytes())
     return h.hexdigest()
 
@@ -80,14 +89,24 @@ def _index(manifest: dict) -> str:
     from .lessons import load
 
     def pdf(name: str, what: str) -> str:
-        note = "" if manifest["printed"].get(name) else (
-            " (this copy was built without a browser to print it: the PDF is a note; "
-            "print the web page instead)")
-        return (f"<li><a href='{name}.pdf'>{what} (PDF)</a>{note}, or "
-                f"<a href='{name}.html'>the printable web page</a></li>")
+        note = (
+            ""
+            if manifest["printed"].get(name)
+            else (
+                " (this copy was built without a browser to print it: the PDF is a note; "
+                "print the web page instead)"
+            )
+        )
+        return (
+            f"<li><a href='{name}.pdf'>{what} (PDF)</a>{note}, or "
+            f"<a href='{name}.html'>the printable web page</a></li>"
+        )
 
-    decks = "".join(f"<li><a href='{s.deck}'>{html.escape(s.title)}</a> "
-                    f"({html.escape(p.short)})</li>" for p in load() for s in p.sessions)
+    decks = "".join(
+        f"<li><a href='{s.deck}'>{html.escape(s.title)}</a> ({html.escape(p.short)})</li>"
+        for p in load()
+        for s in p.sessions
+    )
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
@@ -109,7 +128,8 @@ def _index(manifest: dict) -> str:
         + "</ul><h2>The offline pack</h2><ul>"
         f"<li><a href='{OFFLINE}'>The whole book with these files and its data "
         "(zip)</a>: unzip it and open <code>index.html</code>.</li></ul>"
-        "</main></body></html>")
+        "</main></body></html>"
+    )
 
 
 def build(layout: Layout, log: Log = _quiet, force: bool = False) -> dict:
@@ -118,8 +138,12 @@ def build(layout: Layout, log: Log = _quiet, force: bool = False) -> dict:
     out = layout.teaching
     stamp, manifest_path = out / DIGEST, out / MANIFEST
     now = digest(layout)
-    if (not force and stamp.is_file() and stamp.read_text(encoding="utf-8") == now
-            and manifest_path.is_file()):
+    if (
+        not force
+        and stamp.is_file()
+        and stamp.read_text(encoding="utf-8") == now
+        and manifest_path.is_file()
+    ):
         return json.loads(manifest_path.read_text(encoding="utf-8"))
     from . import debate, handout, slides
     from .numbers import book
@@ -140,15 +164,19 @@ def build(layout: Layout, log: Log = _quiet, force: bool = False) -> dict:
         "decks": {p.name: slides.charts_in(p) for p in decks},
     }
     (out / "index.html").write_text(_index(manifest), encoding="utf-8")
-    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n",
-                             encoding="utf-8")
+    manifest_path.write_text(
+        json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
     stamp.write_text(now, encoding="utf-8")
     return manifest
 
 
 def _copy_if_changed(source: Path, target: Path) -> None:
-    if target.is_file() and target.stat().st_size == source.stat().st_size and \
-            target.read_bytes() == source.read_bytes():
+    if (
+        target.is_file()
+        and target.stat().st_size == source.stat().st_size
+        and target.read_bytes() == source.read_bytes()
+    ):
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
@@ -158,9 +186,14 @@ def _copy_if_changed(source: Path, target: Path) -> None:
 
 def files(layout: Layout) -> list[Path]:
     """The built teaching files to publish (not the stamp, manifest or pack)."""
-    return sorted(p for p in layout.teaching.rglob("*") if p.is_file()
-                  and not p.name.startswith(".") and p.name not in (MANIFEST, OFFLINE)
-                  and not p.name.endswith(".partial"))
+    return sorted(
+        p
+        for p in layout.teaching.rglob("*")
+        if p.is_file()
+        and not p.name.startswith(".")
+        and p.name not in (MANIFEST, OFFLINE)
+        and not p.name.endswith(".partial")
+    )
 
 
 def offline_entries(layout: Layout, html_folder: Path) -> list[tuple[str, Path | bytes]]:
@@ -172,15 +205,19 @@ def offline_entries(layout: Layout, html_folder: Path) -> list[tuple[str, Path |
         "<meta http-equiv='refresh' content='0; url=book/_static/teaching/index.html'>"
         "</head><body><main><p><a href='book/index.html'>Open the book</a> or "
         "<a href='book/_static/teaching/index.html'>the teaching files</a> (slides, "
-        "handout, role cards).</p></main></body></html>")
+        "handout, role cards).</p></main></body></html>"
+    )
     readme = (
         "The STP book, offline.\n\n"
         "Open index.html (the teaching files: slides, handout, role cards) or\n"
         "book/index.html (the book) in a browser. Everything works from the file, charts\n"
         "and sliders included, with no network. Slides: arrow keys move, F is full screen.\n"
-        "data/ holds the book's data as CSV, described by data/datapackage.json.\n")
-    entries: list[tuple[str, Path | bytes]] = [("stp-book/index.html", start.encode()),
-                                               ("stp-book/README.txt", readme.encode())]
+        "data/ holds the book's data as CSV, described by data/datapackage.json.\n"
+    )
+    entries: list[tuple[str, Path | bytes]] = [
+        ("stp-book/index.html", start.encode()),
+        ("stp-book/README.txt", readme.encode()),
+    ]
     skip = (SITE_FOLDER / OFFLINE).as_posix()
     for path in sorted(p for p in html_folder.rglob("*") if p.is_file()):
         rel = path.relative_to(html_folder).as_posix()

@@ -24,6 +24,7 @@ from __future__ import annotations
 import html
 import json
 from pathlib import Path
+
 from .lessons import Session, Slide, load
 from .numbers import Book
 from .sections import Section, sections
@@ -186,13 +187,21 @@ def _read_links(labels: tuple[str, ...], found: dict[str, Section]) -> str:
         section = found.get(label)
         if section is None:
             continue
-        links.append(f'<a href="{TO_CHAPTERS}/{section.stem}.html#{label}">'
-                     f"{_esc(section.cited)}</a>")
+        links.append(
+            f'<a href="{TO_CHAPTERS}/{section.stem}.html#{label}">{_esc(section.cited)}</a>'
+        )
     return "Read: " + "; ".join(links) if links else ""
 
 
-def slide_html(slide: Slide, number: int, total: int, session: Session, book: Book,
-               found: dict[str, Section], minutes: int = 10) -> str:
+def slide_html(
+    slide: Slide,
+    number: int,
+    total: int,
+    session: Session,
+    book: Book,
+    found: dict[str, Section],
+    minutes: int = 10,
+) -> str:
     """One slide as a ``<section>``; its chart (if any) as a JSON spec beside it."""
     sid = f"slide-{number}"
     body: list[str] = []
@@ -201,18 +210,28 @@ def slide_html(slide: Slide, number: int, total: int, session: Session, book: Bo
     else:
         body.append(f'<p class="deck">{_esc(session.title)}</p><h2>{_esc(slide.title)}</h2>')
     if slide.kind == "break":
-        body.append(f'<p class="clock" aria-live="off">{minutes}:00</p>'
-                    '<p class="back"></p><p>A real break: nothing is scheduled.</p>')
+        body.append(
+            f'<p class="clock" aria-live="off">{minutes}:00</p>'
+            '<p class="back"></p><p>A real break: nothing is scheduled.</p>'
+        )
     numbers = ""
     if slide.numbers:
-        numbers = '<div class="numbers">' + "".join(
-            f'<p class="number"><b>{_esc(book.number(ref))}</b><span>{_esc(words)}</span></p>'
-            for ref, words in slide.numbers) + "</div>"
+        numbers = (
+            '<div class="numbers">'
+            + "".join(
+                f'<p class="number"><b>{_esc(book.number(ref))}</b><span>{_esc(words)}</span></p>'
+                for ref, words in slide.numbers
+            )
+            + "</div>"
+        )
     points = ""
     if slide.points:
         size = " small" if slide.chart else ""
-        points = (f'<ul class="points{size}">'
-                  + "".join(f"<li>{_esc(p)}</li>" for p in slide.points) + "</ul>")
+        points = (
+            f'<ul class="points{size}">'
+            + "".join(f"<li>{_esc(p)}</li>" for p in slide.points)
+            + "</ul>"
+        )
     chart_spec, modelled = "", False
     if slide.chart:
         spec = projector(book.chart(slide.chart, sliders=slide.sliders).to_dict())
@@ -220,25 +239,31 @@ def slide_html(slide: Slide, number: int, total: int, session: Session, book: Bo
         modelled = bool(meta.get("modelled"))
         alt_text = _esc(meta.get("alt", slide.title))
         controls = " controls" if spec.get("params") else ""
-        body.append(f'<div class="content"><div class="side">{numbers}{points}</div>'
-                    f'<figure class="chart{controls}" aria-label="{alt_text}">'
-                    f'<div id="{sid}-chart" class="stp-vega"></div></figure></div>')
+        body.append(
+            f'<div class="content"><div class="side">{numbers}{points}</div>'
+            f'<figure class="chart{controls}" aria-label="{alt_text}">'
+            f'<div id="{sid}-chart" class="stp-vega"></div></figure></div>'
+        )
         payload = json.dumps(spec, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
-        chart_spec = (f'<script type="application/json" id="{sid}-chart-spec">{payload}'
-                      "</script>")
+        chart_spec = f'<script type="application/json" id="{sid}-chart-spec">{payload}</script>'
     else:
         body.append(numbers + points)
     credits = book.credits(list(slide.sources)) if slide.sources else ""
     if modelled:
         credits = "Chart modelled by this book. " + credits
-    foot = [f"Sources: {_esc(credits)}" if credits else "",
-            _read_links(slide.read, found)]
-    body.append('<div class="foot"><span>' + "<br>".join(f for f in foot if f)
-                + f'</span><span class="no">{number} / {total}</span></div>')
+    foot = [f"Sources: {_esc(credits)}" if credits else "", _read_links(slide.read, found)]
+    body.append(
+        '<div class="foot"><span>'
+        + "<br>".join(f for f in foot if f)
+        + f'</span><span class="no">{number} / {total}</span></div>'
+    )
     data = f' data-minutes="{minutes}"' if slide.kind == "break" else ""
-    return (f'<section class="slide kind-{slide.kind}" id="{sid}"{data} '
-            f'aria-label="Slide {number} of {total}: {_esc(slide.title)}">'
-            + "".join(body) + f"</section>{chart_spec}")
+    return (
+        f'<section class="slide kind-{slide.kind}" id="{sid}"{data} '
+        f'aria-label="Slide {number} of {total}: {_esc(slide.title)}">'
+        + "".join(body)
+        + f"</section>{chart_spec}"
+    )
 
 
 def deck_html(session: Session, book: Book) -> str:
@@ -252,8 +277,9 @@ def deck_html(session: Session, book: Book) -> str:
     for step in session.steps:
         for slide in step.slides:
             number += 1
-            parts.append(slide_html(slide, number, total, session, book, found,
-                                    minutes=step.minutes))
+            parts.append(
+                slide_html(slide, number, total, session, book, found, minutes=step.minutes)
+            )
     script = SCRIPT
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
@@ -262,7 +288,9 @@ def deck_html(session: Session, book: Book) -> str:
         f"<meta name='description' content='Slides for the STP book: {_esc(session.title)}.'>"
         f"<style>{CSS}</style><script src='{BUNDLE}'></script></head><body>"
         "<p class='help'>&larr; &rarr; move &middot; F full screen</p><main>"
-        + "\n".join(parts) + f"</main><script>{script}</script></body></html>")
+        + "\n".join(parts)
+        + f"</main><script>{script}</script></body></html>"
+    )
 
 
 def build(book: Book, folder: Path) -> list[Path]:
@@ -292,4 +320,3 @@ def charts_in(path: Path) -> int:
 
 def describe(decks: list[Path]) -> list[str]:
     return [f"{p.name}: {charts_in(p)} charts" for p in decks]
-
