@@ -25,24 +25,36 @@ MOVES_PER_MINUTE = 4
 SESSION_MINUTES = 50
 
 
+PROBE = (
+    "import json as _j, os as _o, psutil as _p\n"
+    "print('STPBOOK-COST' + _j.dumps({'cpu': sum(_o.times()[:2]), "
+    "'rss': _p.Process().memory_info().rss}))"
+)
+
+
 def kernel_cost(notebook: Path) -> tuple[float, float, float]:
-    """(seconds wall, CPU seconds of the kernel, resident MB of the kernel) for Run All."""
+    """(seconds wall, CPU seconds of the kernel, resident MB of the kernel) for Run All:
+    a last cell, appended to a copy, reports the kernel's own CPU time and memory."""
+    import json
+
     import nbformat
-    import psutil
     from nbclient import NotebookClient
 
     nb = nbformat.read(str(notebook), as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(PROBE))
     env = {k: v for k, v in os.environ.items() if not k.startswith("STPBOOK_")}
-    client = NotebookClient(nb, kernel_name="python3", timeout=600,
-                            resources={"metadata": {"path": str(notebook.parent)}})
+    client = NotebookClient(
+        nb,
+        kernel_name="python3",
+        timeout=600,
+        resources={"metadata": {"path": str(notebook.parent)}},
+    )
     start = time.perf_counter()
-    with client.setup_kernel(env=env):
-        pid = client.km.provisioner.process.pid
-        client.execute()
-        proc = psutil.Process(pid)
-        cpu = sum(proc.cpu_times()[:2])
-        rss = proc.memory_info().rss / 1e6
-    return time.perf_counter() - start, cpu, rss
+    client.execute(env=env)
+    wall = time.perf_counter() - start
+    text = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
+    cost = json.loads(text.split("STPBOOK-COST", 1)[1])
+    return wall, cost["cpu"], cost["rss"] / 1e6
 
 
 def redraw_cost(short: str, repeats: int = 20) -> float:
@@ -72,26 +84,37 @@ def main() -> int:
         wall, cpu, rss = kernel_cost(nb)
         move = redraw_cost(parameters.short_name(nb))
         rows.append((nb.stem, wall, cpu, rss, move))
-        print(f"{nb.stem}: run all {wall:.1f} s wall, {cpu:.1f} s CPU, {rss:.0f} MB; "
-              f"one redraw {move:.0f} ms CPU", flush=True)
+        print(
+            f"{nb.stem}: run all {wall:.1f} s wall, {cpu:.1f} s CPU, {rss:.0f} MB; "
+            f"one redraw {move:.0f} ms CPU",
+            flush=True,
+        )
     cpu_all = statistics.mean(r[2] for r in rows)
     move_ms = statistics.mean(r[4] for r in rows if r[4] == r[4])
     rss = max(r[3] for r in rows)
     per_user_cpu = cpu_all + MOVES_PER_MINUTE * SESSION_MINUTES * move_ms / 1000
     users_cpu = SESSION_MINUTES * 60 / per_user_cpu
-    lines = ["| chapter | Run All (s, wall) | kernel CPU (s) | kernel memory (MB) | "
-             "one redraw (ms CPU) |", "| --- | --- | --- | --- | --- |"]
+    lines = [
+        "| chapter | Run All (s, wall) | kernel CPU (s) | kernel memory (MB) | "
+        "one redraw (ms CPU) |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     lines += [f"| {r[0]} | {r[1]:.1f} | {r[2]:.1f} | {r[3]:.0f} | {r[4]:.0f} |" for r in rows]
-    lines += ["", f"A student who runs one chapter and moves a control every "
-              f"{60 // MOVES_PER_MINUTE} s for {SESSION_MINUTES} minutes uses about "
-              f"{per_user_cpu:.0f} CPU seconds: one core carries about {users_cpu:.0f} "
-              f"such students at once, and each kernel holds about {rss:.0f} MB, so "
-              f"memory (not CPU) sets the limit on a small server: about "
-              f"{1000 / rss:.0f} kernels per GB."]
+    lines += [
+        "",
+        f"A student who runs one chapter and moves a control every "
+        f"{60 // MOVES_PER_MINUTE} s for {SESSION_MINUTES} minutes uses about "
+        f"{per_user_cpu:.0f} CPU seconds: one core carries about {users_cpu:.0f} "
+        f"such students at once, and each kernel holds about {rss:.0f} MB, so "
+        f"memory (not CPU) sets the limit on a small server: about "
+        f"{1000 / rss:.0f} kernels per GB.",
+    ]
     text = "\n".join(lines) + "\n"
     (ROOT / "benchmarks" / "live_users.md").write_text(
         f"# Live users per core ({time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, "
-        f"Python {sys.version.split()[0]})\n\n" + text, encoding="utf-8")
+        f"Python {sys.version.split()[0]})\n\n" + text,
+        encoding="utf-8",
+    )
     print(text)
     return 0
 

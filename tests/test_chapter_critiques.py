@@ -317,7 +317,10 @@ def test_social_care_table_credits_every_estimate(results):
     frame = _tables(results)["social_care"].frame
     assert list(frame.columns) == ["Who made it", "Estimate (period)", "£bn"]
     assert len(frame) == len(chapter.GAP_ESTIMATES) == 6
-    assert frame["£bn"].tolist() == [1.4, 1.9, 2.0, 2.9, 2.2, 3.5]
+    # In the order the estimates were published (October 2015 to 2018).
+    assert frame["£bn"].tolist() == [2.9, 1.9, 1.4, 2.0, 3.5, 2.2]
+    years = [int(re.findall(r"(?:19|20)\d\d", who)[-1]) for who in frame["Who made it"]]
+    assert years == sorted(years)
     assert all(re.search(r"(19|20)\d\d", who) for who in frame["Who made it"])
     chpi = frame[frame["Who made it"].str.contains("Centre for Health")].iloc[0]
     assert chpi["Estimate (period)"].endswith("(by 2020/21)")
@@ -346,6 +349,19 @@ def test_referrals_and_what_followed(inputs):
     assert "West Cumberland" in after["event"].iloc[0]
     huddersfield = refs[refs["proposal_id"] == "cht_huddersfield_ae"].iloc[0]
     assert len(chapter.followed(events, huddersfield)) == 2
+
+
+def test_referrals_are_counted_as_chapter_4_counts_them(inputs, results):
+    # One definition for the book: 6 referrals, 5 of them on chapter 4's 21 proposals and
+    # one (West Cumberland) outside them; chapter 4 computes the same numbers.
+    from stpbook.chapters import reconfigurations
+
+    t = results["as_reported"].text
+    assert (t.referrals, t.referred_proposals, t.referred_other, t.proposals) == (
+        "6", "5", "1", "21")
+    ch4 = reconfigurations.compute(reconfigurations.inputs(), 25.0, 250.0, 3, 10.0, 0.035, 20)
+    assert (ch4.text.referred, ch4.text.referred_proposals, ch4.text.proposals) == (
+        t.referrals, t.referred_proposals, t.proposals)
 
 
 def test_dates_keep_their_precision():
@@ -411,3 +427,13 @@ def test_blogger_is_not_the_association_and_ham_says_only_his_point():
     assert "not a position of the Socialist Health Association" in launch
     ham = [s for s in re.split(r"\n- ", launch) if "Chris Ham" in s]
     assert len(ham) == 1 and "memory" in ham[0] and "community" not in ham[0]
+
+
+def test_chart_text_is_readable_and_the_survey_title_claims_no_trend(results):
+    for name, spec in _charts(results).items():
+        assert spec["config"]["axis"]["labelFontSize"] >= 11, name
+    r = results["as_reported"]
+    title = " ".join(chapter.before_after_chart(r).to_dict()["title"]["text"])
+    assert "two questions" in title and "by October few were" not in title
+    subtitle = " ".join(chapter.readings_chart(r).to_dict()["title"]["subtitle"])
+    assert "taller than" in subtitle and "Tall vermilion" not in subtitle

@@ -98,7 +98,12 @@ def test_every_footprint_computes_and_names_itself(profiles, inputs):
             assert "GBP" not in value and "nan" not in value.split(), (code, key, value)
         assert int(r.text.n_ccgs) == int(inputs.footprint(code)["n_ccgs"])
         glance = ch.glance_table(r).frame
-        assert glance["Source"].iloc[0].startswith("Office for National Statistics")
+        # Two columns (it must read on a phone); the source goes with its value.
+        assert list(glance.columns) == ["Item", "Value (and where it comes from)"]
+        assert "(source: Office for National Statistics" in glance.iloc[0, 1]
+        # About this page names this page's own code, in words for readers.
+        assert code in r.text.about and names[code] in r.text.about
+        assert not re.search(r"stp17cd|notebook|JupyterLab|stpbook|-p ", r.text.about)
 
 
 def test_a_footprint_without_a_published_gap_says_so_and_never_shows_zero(profiles):
@@ -110,11 +115,11 @@ def test_a_footprint_without_a_published_gap_says_so_and_never_shows_zero(profil
         assert r.stress is None and ch.stress_chart(r) is None
         assert ch.stress_assumptions_table(r) is None
         assert "does not invent one" in r.text.stress_sentence
-        values = " ".join(ch.glance_table(r).frame["Value"])
+        values = " ".join(ch.glance_table(r).frame.iloc[:, 1])
         assert not re.search(r"£0m|£0\b|\b0 a head", values), values
-    for r in none[:2]:  # the chart says why the footprint is missing from it
-        title = " ".join(ch.per_head_chart(r).to_dict()["title"]["text"])
-        assert "not in this chart" in title
+        # No chart of the other plans' gaps on a page without one: the prose says why.
+        assert ch.per_head_chart(r) is None
+        assert "no chart" in r.text.gap_sentence
 
 
 def test_a_doubtful_gap_is_shown_as_doubtful_and_not_tested(profiles):
@@ -154,13 +159,23 @@ def test_the_stress_defaults_are_chapter_3s():
 def test_proposals_and_milestones(profiles, inputs):
     swl = profiles["E54000031"]
     assert list(swl.proposals["proposal_id"]) == ["swl_acute_reconfiguration"]
-    assert swl.proposals["latest"].iloc[0].startswith("Decided, not yet built")
+    assert swl.proposals["latest"].iloc[0].startswith("Decided, not yet carried out")
+    # Chapter 4's words for statuses and milestones, and its partly-carried-out star.
+    from stpbook.chapters import reconfigurations
+
+    assert set(ch.LATEST.values()) == set(reconfigurations.SHORT_STATUS.values())
+    dorset = profiles["E54000041"].milestones
+    assert "Carried out in part" in set(dorset["stage_words"])
     assert list(swl.milestones["date"]) == sorted(swl.milestones["date"])
     assert "not_found" not in set(swl.milestones["stage"])
-    # A proposal entered once for the North East (a 'duplicate' row elsewhere) still shows
-    # on both footprints' pages.
-    assert "ne_primary_care_hubs" in set(profiles["E54000045"].proposals["proposal_id"])
-    assert "ne_primary_care_hubs" in set(profiles["E54000046"].proposals["proposal_id"])
+    # An idea entered once for the North East (a 'duplicate' row elsewhere) still shows
+    # on both footprints' pages, as chapter 4 describes it: discussed, not proposed.
+    for code in ("E54000045", "E54000046"):
+        props = profiles[code].proposals.set_index("proposal_id")
+        assert "ne_primary_care_hubs" in props.index
+        assert props.loc["ne_primary_care_hubs", "how"].startswith("discussed")
+    assert "idea discussed" in profiles["E54000046"].text.proposals_sentence
+    assert "change put forward" not in profiles["E54000046"].text.proposals_sentence
     with_rows = set(inputs.reconfigurations["stp17cd"])
     for code, r in profiles.items():
         assert (len(r.proposals) > 0) == (code in with_rows)
@@ -172,7 +187,10 @@ def test_proposals_and_milestones(profiles, inputs):
 def test_ratings_and_successors(profiles, inputs):
     rated = set(inputs.ratings["stp17cd"])
     for code, r in profiles.items():
-        assert (r.text.rating == "Not published") == (code not in rated)
+        assert (r.text.rating == "Not found in the sources") == (code not in rated)
+        if code not in rated:
+            assert "rated all 44" in r.text.rating_sentence
+            assert "not published" not in r.text.rating_sentence
         assert r.text.successor == inputs.successors.set_index("stp17cd").loc[
             code, "successor_ics_name"]
         assert "(Source: " in r.text.successor_sentence
@@ -200,11 +218,42 @@ def test_links_to_sources_and_chapters(profiles, inputs):
         assert ("stress" in keys) == (r.state == "usable")
 
 
-@pytest.mark.parametrize("key", sorted(ch.SECTIONS))
-def test_every_linked_section_exists_in_its_chapter(key):
-    notebook, label, _ = ch.SECTIONS[key]
+@pytest.mark.parametrize("link", [*ch.SECTIONS.values(),
+                                  *(m for ms in ch.MENTIONS.values() for m in ms)])
+def test_every_linked_section_exists_in_its_chapter(link):
+    notebook, label, _ = link
     text = (ROOT / "chapters" / f"{notebook}.ipynb").read_text(encoding="utf-8")
     assert f"({label})=" in text, f"{notebook} has no label {label}: update SECTIONS"
+
+
+def test_pages_link_what_the_chapters_say_about_them(inputs):
+    gm = [link.title for link in ch.section_links(inputs, "E54000007")]
+    assert any("little noise" in t for t in gm) and any("first wave" in t for t in gm)
+    bob = [link.title for link in ch.section_links(inputs, "E54000044")]
+    assert any("unnatural region" in t for t in bob)
+    # Greater Manchester kept its name: its system's source is not the Glossop page.
+    glance = ch.glance_table(ch.compute(inputs, "E54000007")).frame.set_index("Item")
+    assert "Derbyshire" not in glance.loc["Integrated care system (2021)"].iloc[0]
+
+
+def test_sources_do_not_repeat_a_name():
+    entry = {"author": "Merton Council", "howpublished": "Merton Council news",
+             "year": "2020", "month": "July"}
+    assert ch.credit(entry) == "Merton Council news, July 2020"
+    assert ch.credit({"author": "A", "howpublished": "B", "year": "2020"}) == "A, B, 2020"
+
+
+def test_region_pages_list_their_footprints_with_figures():
+    from stpbook.pipeline import profiles
+
+    found = profiles.settings(LAYOUT)
+    pages = profiles.group_pages(found)
+    london = pages["footprints/london.md"].decode()
+    assert london.count("](./E540000") == 5
+    assert ("- [North Central London](./E54000028.ipynb): 1.47 million people; a published "
+            "gap of £876m a year by 2020/21; July 2017 rating not found in the sources."
+            ) in london
+    assert "published gap: none found" in london  # North West London: not a zero
 
 
 # --- text formatting ----------------------------------------------------------------------------
@@ -276,6 +325,10 @@ def test_charts_fit_a_phone_and_name_their_sources(profiles):
         assert meta["alt"] and meta["source"] and "data/" not in meta["source"]
         assert "stpbook" not in meta["source"] and ".csv" not in meta["source"]
     assert ch.stress_chart(r).to_dict()["usermeta"]["modelled"] is True
+    for chart in (ch.per_head_chart(r), ch.stress_chart(r)):
+        assert chart.to_dict()["config"]["axis"]["labelFontSize"] >= 11
+    subtitle = " ".join(ch.locator_map(r).to_dict()["title"]["subtitle"])
+    assert subtitle.startswith("Coloured") and "this footprint" in subtitle
 
 
 def test_the_locator_map_is_small(inputs):
@@ -339,3 +392,24 @@ def test_the_search_script_normalises_like_its_python_twin():
     assert index.normalise("NHS Airedale, Wharfedale & Craven CCG") == (
         "nhs airedale wharfedale and craven ccg")
     assert ".replace(/&/g, ' and ').replace(/[^a-z0-9]+/g, ' ').trim()" in index.SCRIPT
+
+
+def test_the_search_lists_each_footprint_once(book_index):
+    entries = book_index.entries
+    luton = index.search(entries, "Luton")
+    assert len(luton) > 1 and len({e["code"] for e in luton}) == 1  # several names, one place
+    groups = index.search_groups(entries, "Luton")
+    assert [code for code, _ in groups] == [luton[0]["code"]]
+    assert len(groups[0][1]) == len(luton)
+    for query in ("bradford", "north", "ham", "e"):
+        codes = [code for code, _ in index.search_groups(entries, query)]
+        assert len(codes) == len(set(codes)) <= index.MAX_RESULTS
+    # The page's script groups the same way (one list item a footprint).
+    assert "byCode[e[2]].push(e)" in index.SCRIPT and "footprints match:" in index.SCRIPT
+
+
+def test_the_index_says_not_found_not_not_published(book_index):
+    frame = book_index.table
+    assert "Not published" not in set(frame["rating"])
+    assert (frame["rating"] == index.NOT_FOUND).sum() == 44 - int(book_index.text.n_rated)
+    assert book_index.text.order == "in alphabetical order"

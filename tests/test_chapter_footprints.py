@@ -64,6 +64,9 @@ def test_published_figures(book):
     assert t.local_offices == "14"  # ONS April 2017 region local office lookup
     assert (t.leaders, t.leaders_providers, t.leaders_ccgs, t.leaders_councils) == (
         "41", "18", "18", "3")  # HSJ, 30 March 2016
+    # 41 named, 39 placed by background: the page says so rather than leaving 2 over
+    assert (t.leaders_placed, t.leaders_unplaced, t.leaders_missing) == ("39", "2", "3")
+    assert t.leads_trust_2016 == "19"  # HSJ 2019, chiefs or chairs in spring 2016
     assert t.london_n == "5" and t.london_pop == "8.8 million"
     assert (t.others_min, t.others_max) == ("14.3 million", "16.8 million")
     assert (t.n_exact, t.n_estimated) == ("24", "20")
@@ -174,7 +177,7 @@ def test_map_title_and_classes_follow_the_measure(inputs, map_spec, measure):
         shown = table[measure]
         assert any(t.startswith(f"From {shown.min():,.0f} to {shown.max():,.0f}")
                    for t in texts), texts
-    domain = map_spec["layer"][0]["encoding"]["color"]["scale"]["domain"]["expr"]
+    domain = map_spec["layer"][0]["encoding"]["color"]["condition"]["scale"]["domain"]["expr"]
     assert json.dumps(charts.quintile_breaks(column)) in domain
 
 
@@ -206,11 +209,58 @@ def test_ranked_and_region_charts_draw_within_a_phone(book):
         assert width <= 301, width
 
 
-def test_wrapped_labels_stay_in_two_lines(inputs):
+def test_names_are_written_whole_in_at_most_two_lines(inputs):
     for name in inputs.footprints["stp17nm"]:
-        label = charts.wrap_label(name, mark=" *")
-        assert label.count("|") <= 1, label
-        assert label.endswith(" *")
+        label = charts.name_lines(name, mark=" *")
+        assert label.count("\n") <= 1, label
+        assert label.endswith(" *") and label.replace("\n", " ") == name + " *"
+        assert all(len(line) <= charts.NAME_CHARS for line in label.split("\n"))
+
+
+def test_ranked_rows_do_not_overlap(inputs):
+    rows = charts.ranked_rows(inputs.footprints)
+    assert rows["population_m"].is_monotonic_decreasing
+    label_end = rows["label_y"] + charts.NAME_LINE_PX * (rows["label"].str.count("\n") + 1)
+    assert (label_end < rows["bar_y0"]).all()
+    assert (rows["bar_y1"].iloc[:-1].to_numpy() < rows["label_y"].iloc[1:].to_numpy()).all()
+
+
+def _phone_svg(chart: alt.TopLevelMixin, width: int = 289) -> str:
+    spec = chart.to_dict(validate=False)
+    spec["width"] = width
+    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+    return vlc.vegalite_to_svg(spec)
+
+
+def test_chart_text_is_at_least_11_px(book):
+    for chart in (chapter.ranked_chart(book), chapter.region_chart(book),
+                  chapter.map_chart(book)):
+        sizes = [float(v) for v in re.findall(r'font-size="([\d.]+)', _phone_svg(chart))]
+        sizes += [float(v) for v in re.findall(r"font-size: ?([\d.]+)px", _phone_svg(chart))]
+        assert sizes and min(sizes) >= 11, sorted(set(sizes))
+
+
+def test_ranked_axis_has_few_ticks_on_a_phone(book):
+    layers = chapter.ranked_chart(book).to_dict(validate=False)["layer"]
+    axes = [layer["encoding"]["x"]["axis"] for layer in layers
+            if "axis" in layer.get("encoding", {}).get("x", {})]
+    assert axes and all(a["values"] == [0, 1, 2, 3] for a in axes)  # cannot run together
+
+
+@pytest.mark.parametrize("threshold", [0.3, 1.0, 2.4])
+def test_map_states_the_threshold_with_its_unit(book, threshold):
+    texts = _svg_text(chapter.map_chart(book), population_threshold=threshold)
+    # (the two lines are tspans of one text element)
+    assert "".join(charts.faded_lines(threshold)) in texts
+
+
+def test_map_legend_stays_clear_of_cornwall_and_faded_is_not_a_blue(book, map_spec):
+    color = map_spec["layer"][0]["encoding"]["color"]
+    assert color["condition"]["legend"]["orient"] == "bottom-left"
+    assert map_spec["config"]["legend"]["gradientLength"] <= 120  # clear of Cornwall
+    assert color["value"] not in charts.BLUES
+    dash = map_spec["layer"][0]["encoding"]["strokeDash"]
+    assert dash["value"] != dash["condition"]["value"]  # a second cue besides colour
 
 
 def test_region_title_is_a_true_statement(book):

@@ -291,8 +291,27 @@ def test_live_panel_redraws_without_sliders(inputs):
 def test_assumptions_box_lists_every_parameter(book):
     html = ch.assumptions(book)._repr_html_()
     for label in ("Growth in the cost of meeting need", "Real growth in funding",
-                  "Efficiency gained each year", "Last year modelled"):
+                  "Efficiency gained each year", "Last financial year modelled"):
         assert label in html
+    # the horizon reads as a financial year, as everywhere else on the page
+    assert "<strong>2020/21</strong>" in html and "<strong>2020</strong>" not in html
+
+
+def test_chart_text_is_readable_at_any_width(book):
+    """Axis and legend labels at 11 px or more (the review's minimum at 1280 px)."""
+    for chart in (ch.gap_chart(book), ch.spending_chart(book)):
+        config = chart.to_dict()["config"]
+        assert config["axis"]["labelFontSize"] >= 11
+        assert config["legend"]["labelFontSize"] >= 11
+
+
+def test_each_provider_year_cites_its_own_source(page):
+    """2015/16's deficit is cited to the year-end figure, not a 2015 report on 2014/15;
+    2018/19's underlying deficit is given as both published estimates."""
+    text = " ".join(_markdown(page).split())
+    assert "2014/15 {cite}`cnci_trust_deficits_2015`" in text
+    assert "in 2015/16, NHS Improvement's year-end figure {cite}`hf_provider_deficit_2016`" in text
+    assert "`n.underlying_2018`" in text and "`n.underlying_nuffield`" in text
 
 
 # --- the page ----------------------------------------------------------------------------

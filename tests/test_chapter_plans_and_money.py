@@ -328,3 +328,90 @@ def test_register_credits_appear_in_the_chapter():
         anchor = row.anchor if isinstance(row.anchor, str) and row.anchor else None
         where = sections.get(anchor, "") if anchor else markdown
         assert row.credit in where, (row.point_id, row.credit, anchor)
+
+
+# --- the review's fixes: readable charts, consistent figures ---------------------------
+
+def _svg(chart, width: int) -> str:
+    spec = chart.to_dict()
+    if spec.get("width") == "container":
+        spec["width"] = width
+        spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+    return vlc.vegalite_to_svg(spec)
+
+
+def _texts(svg: str) -> list[str]:
+    return [html.unescape(re.sub(r"<[^>]+>", "", t))
+            for t in re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)]
+
+
+@pytest.mark.parametrize("name", CHARTS)
+def test_chart_text_is_at_least_11_px(book, name):
+    svg = _svg(getattr(ch, name)(book), 289)
+    sizes = [float(v) for v in re.findall(r'font-size="([\d.]+)', svg)]
+    sizes += [float(v) for v in re.findall(r"font-size: ?([\d.]+)px", svg)]
+    assert sizes and min(sizes) >= 11, sorted(set(sizes))
+
+
+@pytest.mark.parametrize("width", [289, 634])
+def test_timeline_sets_itself_out_for_its_width(book, width):
+    """A phone gets the narrow layout, a desktop column the wide one, in larger type: the
+    browser's choice (``WIDE_EXPR``) against the Python layout of both."""
+    from stpbook.charts import plans_and_money as charts
+
+    svg = _svg(ch.timeline_chart(book), width)
+    wide = width >= charts.WIDE_FROM_PX
+    layout = charts.WIDE if wide else charts.NARROW
+    t = book.inputs.timeline
+    window = t[(t["date"] >= "2015-12-01") & (t["date"] <= "2017-03-31")
+               & (t["category"] != "commentary")]
+    rows, height = charts.timeline_rows(window[["date", "date_precision", "event", "category"]])
+    drawn = " ".join(_texts(svg))
+    for text in rows["text_w" if wide else "text_n"]:
+        assert text.replace("\n", "") in drawn  # each event, wrapped for this width
+    assert f'font-size="{layout.font}px"' in svg or f"font-size: {layout.font}px" in svg
+    for key, lay in (("n", charts.NARROW), ("w", charts.WIDE)):  # both layouts fit
+        last = rows[f"text_{key}"].iloc[-1].count("\n") + 1
+        assert rows[f"y_{key}"].iloc[-1] + max(2, last) * lay.line_px <= height
+        assert all(len(line) <= lay.chars for s in rows[f"text_{key}"] for line in s.split("\n"))
+
+
+def test_stf_axis_has_half_billion_ticks(book):
+    axis = ch.stf_chart(book).to_dict()["encoding"]["x"]["axis"]
+    assert axis["values"] == [0.0, 0.5, 1.0, 1.5, 2.0]
+
+
+def test_nao_title_fits_a_phone_and_names_the_payments(book):
+    title = ch.nao_chart(book).to_dict()["title"]["text"]
+    assert title[0].startswith("£1.8bn of fund payments to trusts")
+    assert all(len(line) <= 40 for line in title), title
+
+
+def test_assumptions_box_has_no_codes_and_a_short_choice_list(book):
+    html_ = ch.assumptions(book)._repr_html_()
+    box = html_.split('<details')[0]  # the rerun commands may name codes
+    assert "E54" not in box
+    assert "<strong>North Central London</strong>" in box
+    assert "all 17 plans together" in box
+    assert "10,000 to 1,000,000" in box  # thousands separators on both ends
+    notes = [p.note for p in parameters.declared("03_plans_and_money").values()]
+    assert max(map(len, notes)) <= 150, max(notes, key=len)
+
+
+def test_readout_names_which_share_it_gives(book):
+    t = book.text
+    assert t.median_share == f"{100 * book.summary['q50'] / book.gap_gbp_m:.0f}%"
+    cells = notebook_cells()
+    text = " ".join("".join("".join(c["source"]) for c in cells).split())
+    assert "{eval}`n.median_share` of the published gap (the mean share left" in text
+
+
+def test_figures_agree_with_chapters_1_and_6(book):
+    """2015/16's trust deficit as chapters 1 and 6 give it (NHS Improvement's £2.45bn);
+    2018/19's underlying deficit as both published estimates."""
+    t = book.text
+    assert t.trust_deficit_before == "£2.45bn"
+    assert (t.underlying_2018, t.underlying) == ("£5bn", "£4bn")
+    text = " ".join("".join("".join(c["source"]) for c in notebook_cells()).split())
+    assert "`n.underlying_2018`" in text and "`n.underlying`" in text
+    assert "leaked" not in text and "leaking" not in text

@@ -40,11 +40,27 @@ def test_proposals_are_counted_once_each(book):
     assert len(items) == 31 and items["stp17cd"].nunique() == 20  # entries, not proposals
     expected = set(items.loc[items["role"] == "proposal", "proposal_id"])
     assert set(book.proposals["proposal_id"]) == expected
-    assert len(book.proposals) == 22 and book.proposals["proposal_id"].is_unique
-    assert book.proposals["stp17cd"].nunique() == 17
+    assert len(book.proposals) == 21 and book.proposals["proposal_id"].is_unique
+    assert book.proposals["stp17cd"].nunique() == 16
     t = book.text
-    assert (t.rows, t.rows_footprints, t.proposals, t.footprints) == ("31", "20", "22", "17")
-    assert (t.options, t.duplicates, t.contender_rows) == ("1", "2", "6")
+    assert (t.rows, t.rows_footprints, t.proposals, t.footprints) == ("31", "20", "21", "16")
+    assert (t.options, t.duplicates, t.contender_rows, t.idea_rows) == ("1", "1", "6", "2")
+    # Every entry is accounted for: proposals, options, duplicates, contender listings and
+    # the entries of ideas discussed but not proposed.
+    assert len(items) == 21 + 1 + 1 + 6 + 2
+
+
+def test_an_idea_discussed_is_not_a_proposal(book):
+    # The North East's primary care hubs: a meeting note's idea, not a plan's proposal
+    # (data role "discussed"), followed apart from the 21, as the profiles describe it.
+    items = data.load("reconfigurations")
+    hubs = items[items["proposal_id"] == "ne_primary_care_hubs"]
+    assert set(hubs["role"]) == {"discussed", "duplicate"} and set(hubs["status"]) == {
+        "discussed"}
+    assert list(book.ideas["proposal_id"]) == ["ne_primary_care_hubs"]
+    assert "ne_primary_care_hubs" not in set(book.proposals["proposal_id"])
+    assert book.text.ideas == "1"
+    assert "discussed, not proposed" in " ".join(ch.contenders_table(book).frame.iloc[:, 0])
 
 
 def test_contender_lists_are_not_proposals(book):
@@ -81,7 +97,7 @@ def test_status_counts_are_computed_from_the_data(book):
     status = data.load("proposal_status").set_index("proposal_id")
     by_hand = status.loc[book.proposals["proposal_id"], "status_latest"].value_counts()
     counts = ch.status_counts(book.proposals)
-    assert counts.sum() == len(book.proposals) == 22
+    assert counts.sum() == len(book.proposals) == 21
     for key, n in counts.items():
         assert n == by_hand.get(key, 0)
     t = book.text
@@ -129,22 +145,50 @@ def test_dates_for_readers_and_intervals():
 
 
 def test_timeline_rows_and_marks(inputs, book):
-    rows, marks = ch.timeline(inputs, book.proposals, book.contenders)
+    rows, marks = ch.timeline(inputs, book.proposals, book.contenders, book.ideas)
     headers = rows[rows["header"]]
-    assert len(rows) - len(headers) == 22 + 3
+    assert len(rows) - len(headers) == 21 + 3 + 1
+    assert f"{ch.DISCUSSED_HEADER} (1)" in set(headers["text"])
     counts = ch.status_counts(book.proposals)
     for key, label in ch.STATUS_LABELS.items():
         assert f"{label} ({counts[key]})" in set(headers["text"])
     assert "not_found" not in set(marks["stage"])  # searches are not events
     assert set(marks["stage"]) <= set(charts.STAGES)
     assert not marks["source"].str.contains("_").any()  # sources by name, never by key
+    # A "carried out" milestone of a proposal not carried out in the end is drawn as
+    # carried out in part (a hollow star): Dorset's new A&E with Poole's still open, and
+    # north west London's two A&Es closed before the rest was dropped.
+    partial = set(marks.loc[marks["stage"] == ch.PARTIAL, "proposal"])
+    assert partial == {"Dorset: Poole's A&E moved to Bournemouth",
+                       "North West London: nine major hospitals to five"}
+    done = set(book.proposals.loc[book.proposals["status_latest"] == "implemented", "place"])
+    stars = marks[marks["stage"] == "implemented"]["proposal"]
+    assert all(any(p.startswith(f"{d}:") for d in done) for p in stars)
 
 
 def test_referrals_and_irp(inputs, book):
     assert set(ch.referrals(inputs).index) == {
         "bob_horton_downgrade", "cht_huddersfield_ae", "dorset_poole_ae_downgrade",
         "nwl_shaping_a_healthier_future", "swl_acute_reconfiguration"}
-    assert book.text.referred == "5" and book.text.irp == "5"
+    t = book.text
+    # One definition of a referral for the book (chapter 5 counts the same 6): 5 on the
+    # proposals and West Cumberland's maternity unit, 2013-2020.
+    assert (t.referred, t.referred_proposals, t.referred_other) == ("6", "5", "1")
+    assert (t.referral_first, t.referral_last, t.irp) == ("2013", "2020", "5")
+
+
+def test_referrals_are_defined_as_chapter_5_defines_them(inputs):
+    from stpbook.chapters import critiques
+
+    events = inputs.politics
+    mine = ch.council_referrals(events)
+    theirs = critiques.referral_rows(events)
+    pd.testing.assert_frame_equal(mine, theirs)
+    assert ch.REFERRAL.pattern == critiques._REFERRAL.pattern
+    assert ch.DECIDERS.pattern == critiques._DECIDERS.pattern
+    # A promise to refer, a meeting or the Health Secretary's own request is not a referral.
+    assert not mine["event"].str.startswith("Said").any()
+    assert not mine["actor"].str.contains("Health Secretary").any()
 
 
 def test_no_wikipedia_sources():
@@ -167,7 +211,7 @@ def test_tables_are_for_people(book, name):
 
 
 def test_proposals_table_has_one_row_per_proposal(book):
-    assert len(ch.proposals_table(book).frame) == 22
+    assert len(ch.proposals_table(book).frame) == 21
 
 
 # --------------------------------------------------------------------------- appraisal
@@ -314,3 +358,64 @@ def test_no_internal_words(notebook):
     text = _markdown(notebook).lower()
     for word in ("seed", "stored copy", "corpus", ".csv", "stpbook."):
         assert word not in text, word
+
+
+def _drawn_width(chart, width: int) -> int:
+    """The width Vega draws a container-wide chart at when its column is ``width`` px:
+    more than the column means the browser would shrink the whole chart."""
+    import json
+    import struct
+
+    import vl_convert as vlc
+
+    spec = chart.to_dict()
+    spec["width"] = width
+    # What Vega-Lite does for a container-wide chart: fit axes and legends in the width.
+    spec.setdefault("autosize", {"type": "fit-x", "contains": "padding"})
+    png = vlc.vegalite_to_png(json.dumps(spec), scale=1)
+    return struct.unpack(">I", png[16:20])[0]  # the PNG header's width
+
+
+def test_charts_are_readable_on_a_phone_and_at_1280(book):
+    for chart in (ch.proposals_chart(book), ch.outcomes_chart(book), ch.payback_chart(book),
+                  ch.capital_chart(book)):
+        spec = chart.to_dict()
+        assert spec["config"]["axis"]["labelFontSize"] >= 11
+        assert spec["config"]["legend"]["labelFontSize"] >= 11
+        for layer in spec.get("layer", []):
+            size = layer.get("mark", {}).get("fontSize") if isinstance(
+                layer.get("mark"), dict) else None
+            assert size is None or size >= 11, layer["mark"]
+        # Nothing (legend, title, labels) wider than a phone's column: no shrinking.
+        assert _drawn_width(chart, 320) <= 320 + 12
+
+
+def test_outcome_labels_sit_clear_of_the_marks():
+    # Labels end LABEL_GAP px above their row; the largest mark (a star of size 170) has a
+    # radius under that, so the two never touch.
+    assert charts.LABEL_GAP >= math.sqrt(170 / math.pi) + 2
+    assert charts.ROW_PX - charts.LABEL_GAP - charts.LABEL_FONT >= math.sqrt(170 / math.pi)
+    assert charts.LABEL_FONT >= 11
+
+
+def test_capital_agrees_with_chapters_3_and_6(book):
+    # GBP 2.9bn badged in the two 2017 Budgets, about GBP 2.3bn allocated by 2019 against
+    # more than GBP 8.7bn bid for (HSJ, 2019): chapter 6's predictions table says the same.
+    from stpbook.chapters import what_came_next
+
+    t = book.text
+    assert (t.capital_pot, t.capital_allocated, t.capital_requested) == (
+        "£2.9bn", "£2.3bn", "£8.7bn")
+    six = what_came_next.compute(what_came_next.inputs(), "all", 2012)
+    capital = " ".join(what_came_next.predictions(six)["outcome"])
+    assert f"about {t.capital_allocated} had been allocated" in capital
+    assert f"more than {t.capital_requested} of bids" in capital
+    assert f"{t.capital_pot} badged" in capital
+    amounts = ch.capital_amounts(book).set_index("label")["gbp_m"]
+    assert amounts["Allocated by 2019"] == 2300 and amounts["Bid for by trusts, 2017-2019"] == 8700
+
+
+def test_derbyshire_bed_cut_is_explained():
+    status = data.load("proposal_status").set_index("proposal_id")
+    line = status.loc["derbyshire_bed_reduction", "one_line"]
+    assert "535" in line and "400 of them acute" in line

@@ -47,21 +47,29 @@ def test_dates_are_shown_as_precisely_as_the_source_allows(date, precision, word
     assert ch.when(pd.Timestamp(date), precision) == words
 
 
-def test_labels_fit_a_phone_and_start_with_the_date(inputs):
-    for label, date_text in zip(inputs.events["label"], inputs.events["when"], strict=True):
-        lines = label.split("\n")
-        assert lines[0].startswith(f"{date_text}: ")
-        assert max(len(line) for line in lines) <= ch.WRAP
+def test_labels_fit_a_phone_and_a_desktop_and_start_with_the_date(inputs):
+    for r in inputs.events.itertuples(index=False):
+        for lines, width in ((r.narrow, ch.WRAP_NARROW), (r.wide, ch.WRAP_WIDE)):
+            assert lines[0].startswith(f"{r.short}: ")
+            assert max(len(line) for line in lines) <= width
+            assert " ".join(lines) == f"{r.short}: {r.event}"
 
 
-# --- the browser's filter and label rows against their Python twins -------------------
+def test_short_dates_under_a_year_heading():
+    assert ch.short_when(pd.Timestamp("2015-12-22"), "day") == "22 Dec"
+    assert ch.short_when(pd.Timestamp("2019-01-01"), "month") == "Jan"
+    assert ch.short_when(pd.Timestamp("2016-05-01"), "season") == "spring"
+    assert ch.short_when(pd.Timestamp("2017-01-01"), "season") == "winter 2016/17"
 
-def _scenegraph(results):
+
+# --- the browser's filter and layout against their Python twins -------------------------
+
+def _scenegraph(results, width):
     import vl_convert as vlc
 
     spec = ch.timeline_chart(results).to_dict()
-    spec["width"] = 320  # what "container" gives on a 375 px phone
-    return vlc.vegalite_to_scenegraph(spec)
+    spec["width"] = width  # what "container" gives: 320 on a 375 px phone, 680 at 1280 px
+    return vlc.vegalite_to_scenegraph(spec)["scenegraph"]
 
 
 def _marks(node, name=None, role=None):
@@ -79,26 +87,46 @@ def _marks(node, name=None, role=None):
 
 @pytest.mark.parametrize("category, start", [
     ("all", 2012), ("all", 2017), ("policy", 2019), ("legislation", 2016),
-    ("commentary", 2012), ("funding", 2022), ("deadline", 2020)])
-def test_browser_filter_and_rows_agree_with_the_python_twins(inputs, category, start):
+    ("commentary", 2012), ("funding", 2016), ("deadline", 2020), ("funding", 2021)])
+@pytest.mark.parametrize("width", [320, 680])
+def test_browser_list_agrees_with_the_python_twin(inputs, category, start, width):
     results = ch.compute(inputs, category, start)
-    graph = _scenegraph(results)["scenegraph"]
-    labels = _marks(graph, name="layer_3_marks")[0]["items"]
-    expected = ch.shown(inputs.events, category, start)
-    drawn = [item["text"] for item in sorted(labels, key=lambda i: i["y"])]
-    texts = ["\n".join(t) if isinstance(t, list) else t for t in drawn]
-    assert texts == list(expected["label"])
-    # The rows: the browser's pixels are the twin's rows, measured from the top.
-    units = ch.timeline_units(inputs)
-    height = round(units * charts.LINE_PX)
-    start_ms, end_ms = ch.DOMAIN
-    rows = ch.label_rows(expected, units)
-    want = (rows["slot"] - start_ms) / (end_ms - start_ms) * height
-    got = sorted(item["y"] for item in labels)
-    assert got == pytest.approx(list(want), abs=0.5)
-    # The axis always runs 2012-2022, a tick a year, whatever the filter.
-    ticks = [i["text"] for i in _marks(graph, role="axis-label")[0]["items"]]
-    assert ticks == [str(y) for y in range(2012, 2023)]
+    graph = _scenegraph(results, width)
+    wide = width >= ch.NARROW_BELOW
+    expected = ch.list_rows(inputs.events, category, start, wide)
+    texts = [item for layer in ("layer_1_marks", "layer_2_marks")
+             for mark in _marks(graph, name=layer) for item in mark["items"]]
+    drawn = sorted(texts, key=lambda i: i["y"])
+    assert [i["text"] for i in drawn] == list(expected["s"])
+    # One line a row, every row the same height: the rows are the twin's, from the top.
+    ys = [i["y"] for i in drawn]
+    assert ys == pytest.approx([charts.LINE_PX * (r + 0.5) for r in expected["row"]], abs=0.5)
+    # A point beside each event's first line, none for a heading.
+    points = sorted(i["y"] for m in _marks(graph, name="layer_0_marks") for i in m["items"])
+    first = expected[(expected["kind"] == "event") & (expected["k"] == 0)]
+    assert points == pytest.approx([charts.LINE_PX * (r + 0.5) for r in first["row"]],
+                                   abs=0.5)
+    assert len(first) == len(ch.shown(inputs.events, category, start))
+
+
+@pytest.mark.parametrize("category", list(ch.CATEGORY_LABELS))
+def test_the_list_follows_the_filter_and_leaves_nothing_empty(inputs, category):
+    for start in range(ch.FIRST_YEAR, ch.LAST_YEAR + 1):
+        for wide in (False, True):
+            rows = ch.list_rows(inputs.events, category, start, wide)
+            shown = ch.shown(inputs.events, category, start)
+            if shown.empty:  # the list says so, in a line of its own
+                assert set(rows["kind"]) == {"none"}
+                assert " ".join(rows["s"]) == ch.NONE_SHOWN
+                continue
+            assert "none" not in set(rows["kind"])
+            # It starts at the first year shown, with no blank line above it ...
+            assert rows.iloc[0]["kind"] == "year" and rows.iloc[0]["s"] == str(
+                shown["year"].min())
+            # ... and every year heading has at least one event under it.
+            headings = rows[(rows["kind"] == "year") & (rows["s"] != "")]
+            assert set(headings["year"]) == set(shown["year"])
+            assert headings["year"].min() >= start
 
 
 def test_python_filter():
@@ -108,29 +136,6 @@ def test_python_filter():
     assert list(ch.shown(events, "policy", 2016)["t"]) == [3, 4]
     assert list(ch.shown(events, "all", 2013)["t"]) == [2, 3, 4]
     assert ch.shown(events, "deadline", 2012).empty
-
-
-@pytest.mark.parametrize("category", list(ch.CATEGORY_LABELS))
-def test_labels_never_overlap_and_stay_on_the_axis(inputs, category):
-    units = ch.timeline_units(inputs)
-    for start in range(2012, 2023):
-        shown = ch.shown(inputs.events, category, start)
-        if shown.empty:
-            continue
-        rows = ch.label_rows(shown, units)["row"].to_numpy()
-        heights = shown["h"].to_numpy()
-        assert rows[0] >= -1e-9
-        assert (rows[1:] - rows[:-1] >= heights[:-1] - 1e-9).all()
-        assert rows[-1] + heights[-1] <= units + 1e-9
-
-
-def test_a_label_sits_beside_its_point_when_there_is_room(inputs):
-    units = ch.timeline_units(inputs)
-    shown = ch.shown(inputs.events, "legislation", 2012)
-    rows = ch.label_rows(shown, units)
-    start, end = ch.DOMAIN
-    gap_px = (rows["anchor"] - shown["t"]).abs() / (end - start) * units * charts.LINE_PX
-    assert gap_px.max() < 2 * charts.LINE_PX
 
 
 def test_the_drop_down_shows_words_not_codes(results):
@@ -217,8 +222,8 @@ def test_no_internal_words_reach_readers(results):
 
 def test_the_predictions_table_is_a_phone_table_with_every_cell_filled(results):
     table = ch.predictions_table(results)
-    assert list(table.frame.columns) == ["The prediction, and who made it", "What happened",
-                                         "Sources"]
+    assert list(table.frame.columns) == ["The prediction, and who made it",
+                                         "What happened, and the sources"]
     assert (table.frame.map(len) > 10).all().all()
     assert "Clive Betts MP, reporting the people he spoke to" in table.frame.iloc[3, 0]
 
@@ -250,3 +255,47 @@ def test_live_panel_redraws_the_timeline(inputs):
     values = {p["name"]: p["value"] for p in params}
     assert values == {"timeline_category": "funding", "start_year": 2017}
     assert not any("bind" in p for p in params)
+
+
+def _drawn_width(chart, width: int) -> int:
+    import json
+    import struct
+
+    import vl_convert as vlc
+
+    spec = chart.to_dict()
+    spec["width"] = width
+    # What Vega-Lite does for a container-wide chart: fit axes and legends in the width.
+    spec.setdefault("autosize", {"type": "fit-x", "contains": "padding"})
+    png = vlc.vegalite_to_png(json.dumps(spec), scale=1)
+    return struct.unpack(">I", png[16:20])[0]  # the PNG header's width
+
+
+def test_every_chart_is_readable_and_fits_a_phone(results):
+    for chart in (ch.timeline_chart(results), ch.dashboard_chart(results),
+                  ch.leadership_chart(results), ch.ics_chart(results),
+                  ch.providers_chart(results)):
+        spec = chart.to_dict()
+        assert spec["config"]["axis"]["labelFontSize"] >= 11
+        assert spec["config"]["legend"]["labelFontSize"] >= 11
+        assert _drawn_width(chart, 320) <= 320 + 12
+
+
+def test_the_modelled_diamonds_say_so_and_the_published_estimates_are_cited(results):
+    spec = ch.providers_chart(results).to_dict()
+    assert "modelled by this book" in " ".join(spec["title"]["subtitle"])
+    texts = [layer for layer in spec["layer"] if layer["mark"].get("type") == "text"]
+    assert any("(modelled)" in json_text for json_text in map(str, texts))
+    n = results.text
+    assert (n.def_2018_ex_psf, n.underlying_2018, n.underlying_nuffield) == (
+        "£3.0bn", "£5bn", "£4bn")
+    row = ch.predictions(results).iloc[3]["outcome"]
+    assert "about £5bn" in row and "over £4bn" in row
+    # The source line names each year's own source, as chapter 1 credits it.
+    source = spec["usermeta"]["source"]
+    assert "CNCI" in source and "Centre for Health and the Public Interest" not in source
+
+
+def test_the_ics_chart_explains_the_unchanged_count(results):
+    subtitle = " ".join(ch.ics_chart(results).to_dict()["title"]["subtitle"])
+    assert "three more" in subtitle and "absorbed three" in subtitle

@@ -63,7 +63,7 @@ def credit(entry: dict[str, str]) -> str:
     parts = [entry.get("author", ""), entry.get("howpublished", "")
              or entry.get("institution", "") or entry.get("publisher", ""), when]
     seen: list[str] = []
-    for part in parts:
-        if part and part not in seen:
+    for part in parts:  # an outlet that repeats the author ("Nuffield Trust (blog)") once
+        if part and not any(part.startswith(s) or s.startswith(part) for s in seen):
             seen.append(part)
     return ", ".join(seen)

@@ -52,8 +52,8 @@ def _list(_: argparse.Namespace) -> int:
         print(f"{nb.stem}  (stpbook run {parameters.short_name(nb)})")
         for p in parameters.declared(nb, layout).values():
             step = f", step {p.step:g}" if p.step else ""
-            codes = p.type == "str" and p.choices and any(
-                re.fullmatch(r"E54\d{6}", c) for c in p.choices)
+            choices = p.choices or ()
+            codes = p.type == "str" and any(re.fullmatch(r"E54\d{6}", c) for c in choices)
             if not codes:
                 print(f"  {p.name}: {p.type} = {p.default!r}  [{p.describe_range()}{step}] "
                       f"{p.unit}")
@@ -65,10 +65,10 @@ def _list(_: argparse.Namespace) -> int:
 
                 foot = data.load("footprints", layout=layout)
                 names = dict(zip(foot["stp17cd"], foot["stp17nm"], strict=True))
-            print(f"  {p.name}: {p.type} = {p.default!r}  [one of the {len(p.choices)} "
+            print(f"  {p.name}: {p.type} = {p.default!r}  [one of the {len(choices)} "
                   f"values below] {p.unit}")
             print(f"      {p.title}: {p.note}")
-            for code in p.choices:
+            for code in choices:
                 print(f"        {code}  {names.get(code, '')}".rstrip())
     return 0
 
@@ -370,6 +370,9 @@ def main(argv: list[str] | None = None) -> int:
     except StpBookError as exc:
         print(f"stpbook: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the output was piped into `head` or similar: not an error
+        sys.stderr.close()
+        return 0
     except OSError as exc:
         from .pipeline.files import disk_message
 

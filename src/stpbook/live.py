@@ -8,7 +8,7 @@ it:
 
 - a Markdown cell with ``{eval}`` roles becomes a code cell that displays the same
   Markdown with the values filled in by the kernel (Voila shows outputs, not code);
-- ``{cite}`key` `` becomes "(Author, year)" from the bibliography;
+- ``{cite}`key` `` becomes "(Author, year)", the book's own label;
 - ``{ref}`text <label>` `` and ``(label)=`` targets become plain text.
 """
 
@@ -18,7 +18,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from . import bibliography
 from .errors import StpBookError
 from .layout import find_root
 
@@ -28,19 +27,13 @@ REF = re.compile(r"\{(?:ref|doc|numref)\}`([^`<]*?)\s*(?:<[^>]*>)?`")
 TARGET = re.compile(r"^\([\w.:-]+\)=\s*$", re.MULTILINE)
 
 
-def cite_text(keys: str, entries: dict[str, dict[str, str]]) -> str:
-    """``"fyfv_2014,dh_sr2015"`` -> ``"(NHS England, 2014; Department of Health, 2015)"``."""
-    parts = []
-    for key in (k.strip() for k in keys.split(",")):
-        entry = entries.get(key, {})
-        who = (entry.get("author", "") or entry.get("howpublished", "") or key).split(" and ")
-        name = who[0] + (" and others" if len(who) > 2 else f" and {who[1]}" if len(who) == 2
-                         else "")
-        parts.append(f"{name}, {entry['year']}" if entry.get("year") else name)
-    return "(" + "; ".join(parts) + ")"
+def cite_text(keys: str, labels: dict[str, str]) -> str:
+    """``"fyfv_2014,dh_sr2015"`` -> ``"(NHS England, 2014; Department of Health, 2015)"``,
+    with the same labels as the static book (``stpbook.sphinx.citations``)."""
+    return "(" + "; ".join(labels.get(k.strip(), k.strip()) for k in keys.split(",")) + ")"
 
 
-def plain_roles(text: str, entries: dict[str, dict[str, str]]) -> str:
+def plain_roles(text: str, entries: dict[str, str]) -> str:
     """MyST roles other than ``{eval}`` as plain text."""
     text = CITE.sub(lambda m: cite_text(m.group(1), entries), text)
     text = REF.sub(lambda m: m.group(1) or "the section", text)
@@ -59,7 +52,7 @@ def _fstring_body(text: str) -> str:
     return "".join(pieces).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
 
 
-def readable(notebook: Any, entries: dict[str, dict[str, str]]) -> Any:
+def readable(notebook: Any, entries: dict[str, str]) -> Any:
     """The notebook with its Markdown made readable without a MyST renderer."""
     import nbformat
 
@@ -82,9 +75,10 @@ def readable(notebook: Any, entries: dict[str, dict[str, str]]) -> Any:
 
 def voila_prelaunch(req: Any, notebook: Any, cwd: str) -> Any:
     """Voila's ``prelaunch_hook``: see the module docstring."""
+    from .sphinx.citations import labels
+
     try:
-        root = find_root(Path(cwd))
-        entries = bibliography.entries(root / "references.bib")
+        found = labels(find_root(Path(cwd)) / "references.bib")
     except StpBookError:
-        entries = {}
-    return readable(notebook, entries)
+        found = {}
+    return readable(notebook, found)

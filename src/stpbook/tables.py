@@ -64,8 +64,10 @@ class Table:
                 for c, v in zip(cols, record, strict=True))
             rows.append(f"<tr>{cells}</tr>")
         note = f'<p class="stp-table-note">{html.escape(self.note)}</p>' if self.note else ""
-        # Four or more columns do not fit a phone: there each row becomes a card.
-        cards = " stp-cards" if len(cols) >= 4 else ""
+        # Several columns of text do not fit a phone: there each row becomes a card. A
+        # table of numbers with one text column stays a table.
+        texts = sum(c not in self.numeric for c in cols)
+        cards = " stp-cards" if len(cols) >= 4 and texts >= 2 or len(cols) >= 6 else ""
         return (f'<div class="stp-table-wrap"><table class="stp-table{cards}">'
                 f"<caption>{html.escape(self.caption)}</caption>"
                 f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
@@ -120,6 +122,11 @@ def _example(param: Parameter, value: Any) -> str:
     return f"{other:g}" if param.type == "float" else str(int(other))
 
 
+# Second lines in the Assumptions box, styled inline so they read the same in the book,
+# in JupyterLab and in Voila (which do not load the book's stylesheet).
+_SMALL = "display:block;font-weight:normal;font-size:0.85em;color:#444;margin-top:0.15rem"
+
+
 class Assumptions:
     """The "Assumptions" box: each parameter in words, its value, what it may be and
     why, and how to change it (sliders, ``stpbook run``, plain ``papermill``)."""
@@ -137,35 +144,42 @@ class Assumptions:
     def _repr_html_(self) -> str:
         rows = []
         for name, p in self.params.items():
+            allowed = _range(p, self.choice_labels.get(name))
             rows.append(
-                f"<tr><th scope=\"row\" style=\"text-align:left\">{html.escape(p.title)}<br>"
-                f'<code class="stp-name">{html.escape(name)}</code></th>'
-                f'<td class="stp-num" data-label="Value">{html.escape(self._value(name, p))}</td>'
-                f'<td style="text-align:left" data-label="Allowed">'
-                f"{html.escape(_range(p, self.choice_labels.get(name)))}</td>"
-                f'<td style="text-align:left" data-label="Why this value">'
-                f"{html.escape(p.note)}</td></tr>")
+                '<tr><th scope="row" style="text-align:left">'
+                f'{html.escape(p.title)}<span class="stp-why" style="{_SMALL}">'
+                f"{html.escape(p.note)}</span></th>"
+                '<td style="text-align:right" data-label="Value">'
+                f"<strong>{html.escape(self._value(name, p))}</strong>"
+                f'<span class="stp-allowed" style="{_SMALL}">allowed: {html.escape(allowed)}'
+                "</span></td></tr>")
+        rerun = ""
         first = next(iter(self.params.items()), None)
-        command = ""
         if first:
             name, p = first
             example = _example(p, self.values.get(name, p.default))
             short = short_name(self.notebook)
-            command = (
-                "<p>To change them, move the controls under the charts, or rerun the "
-                "chapter with your own values:</p>"
+            names = ", ".join(f"<code>{html.escape(n)}</code> ({html.escape(q.title.lower())})"
+                              for n, q in self.params.items())
+            rerun = (
+                "<details class=\"stp-rerun\"><summary>Rerun this chapter with your own "
+                "values</summary><p>The assumptions' names, for the command line: "
+                f"{names}.</p>"
                 f"<pre>stpbook run {html.escape(short)} -p {html.escape(name)} "
                 f"{html.escape(str(example))}\n"
                 f"papermill chapters/{html.escape(self.notebook)}.ipynb out.ipynb "
-                f"-p {html.escape(name)} {html.escape(str(example))}</pre>")
+                f"-p {html.escape(name)} {html.escape(str(example))}</pre></details>")
+        one = len(self.params) == 1
         return (
             '<div class="admonition stp-assumptions"><p class="admonition-title">'
-            "The assumptions behind this chapter</p>"
-            '<div class="stp-table-wrap"><table class="stp-table stp-cards"><caption>The '
-            "values this page was built with</caption><thead><tr><th scope=\"col\">Assumption</th>"
-            '<th scope="col" class="stp-num">Value</th><th scope="col">Allowed</th>'
-            '<th scope="col">Why this value</th></tr>'
-            f"</thead><tbody>{''.join(rows)}</tbody></table></div>{command}</div>")
+            f"The assumption{'' if one else 's'} behind this chapter</p>"
+            '<div class="stp-table-wrap"><table class="stp-table"><caption>The '
+            f"value{'' if one else 's'} this page was built with, and why</caption>"
+            '<thead><tr><th scope="col" style="text-align:left">Assumption</th>'
+            '<th scope="col" style="text-align:right">Value</th></tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></div>"
+            f"<p>{'Change it' if one else 'Change them'} with the controls beside the "
+            f"charts.</p>{rerun}</div>")
 
     def __repr__(self) -> str:
         return "Assumptions: " + ", ".join(

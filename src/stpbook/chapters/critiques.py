@@ -34,33 +34,36 @@ BARRIERS = "hsj_ccg_barometer_2016_10_barriers"
 BEFORE = "hsj_ccg_barometer_2016_02"  # February 2016, before the plans were written
 
 # The social care funding gap estimates the chapter shows (national_facts keys): what each
-# estimated, and who made it (author, outlet and date, as a reader would cite them).
+# estimated, and who made it (author, outlet and date, as a reader would cite them), in the
+# order they were published.
 GAP_ESTIMATES = {
-    "social_care_gap_adass_gbp_bn": (
-        "Adult social care funding gap: more than this",
-        "Association of Directors of Adult Social Services (ADASS), as reported by Public "
-        "Finance, March 2017"),
-    "social_care_gap_kf_nt_hf_gbp_bn": (
-        "Funding gap in publicly funded adult social care",
-        "The King's Fund, Nuffield Trust and the Health Foundation, November 2016"),
-    "social_care_gap_hf_stps_gbp_bn": (
-        "Adult social care gap, from the plans themselves: at least this",
-        "The Health Foundation, March 2017"),
     "social_care_gap_lga_adass_2015_gbp_bn": (
         "Gap between councils' resources and existing levels of need",
         "Local Government Association and ADASS, as reported by Community Care, "
         "October 2015"),
-    "social_care_gap_lga_2018_gbp_bn": (
-        "Adult social care funding gap",
-        "Local Government Association, 2018"),
+    "social_care_gap_kf_nt_hf_gbp_bn": (
+        "Funding gap in publicly funded adult social care",
+        "The King's Fund, Nuffield Trust and the Health Foundation, November 2016"),
+    "social_care_gap_adass_gbp_bn": (
+        "Adult social care funding gap: more than this",
+        "Association of Directors of Adult Social Services (ADASS), as reported by Public "
+        "Finance, March 2017"),
+    "social_care_gap_hf_stps_gbp_bn": (
+        "Adult social care gap, from the plans themselves: at least this",
+        "The Health Foundation, March 2017"),
     "social_care_gap_chpi_gbp_bn": (
         "Expected social care funding shortfall",
         "Vivek Kotecha, Centre for Health and the Public Interest, May 2017"),
+    "social_care_gap_lga_2018_gbp_bn": (
+        "Adult social care funding gap",
+        "Local Government Association, 2018"),
 }
 
 # Political events shown in the campaigns table: the national politics of the plans,
 # from the first campaigns against "secret plans" to the general election.
 CAMPAIGN_WINDOW = ("2016-08-01", "2017-06-30")
+# Council referrals to the Health Secretary: the book's one definition, the same as chapter
+# 4's ``council_referrals`` (the tests hold the two to each other).
 _REFERRAL = re.compile(r"^Referred\b|\breferring\b|\bcall in\b")
 _DECIDERS = re.compile(r"Health Secretary|Independent Reconfiguration Panel")
 _WORDS = ("no", "one", "two", "three", "four", "five")
@@ -75,6 +78,7 @@ class Inputs:
     surveys: pd.DataFrame  # data/surveys.csv
     facts: pd.DataFrame  # data/national_facts.csv, indexed by key
     events: pd.DataFrame  # data/political_events.csv
+    proposals: frozenset[str]  # chapter 4's proposals (reconfigurations.csv, role proposal)
     layout: Layout | None = None
 
     def survey(self, survey_id: str) -> pd.DataFrame:
@@ -86,9 +90,11 @@ class Inputs:
 
 def inputs(layout: Layout | None = None) -> Inputs:
     """Load chapter 5's data."""
+    items = data.load("reconfigurations", layout=layout)
     return Inputs(data.load("surveys", layout=layout),
                   data.load("national_facts", layout=layout).set_index("key"),
-                  data.load("political_events", layout=layout), layout)
+                  data.load("political_events", layout=layout),
+                  frozenset(items.loc[items["role"] == "proposal", "proposal_id"]), layout)
 
 
 @dataclass(frozen=True)
@@ -186,6 +192,10 @@ def compute(inputs: Inputs, survey_reading: str) -> Results:
         stf_second_year=bn(inputs.fact("stf_2017_18_gbp_bn")),
         # politics
         referrals=count(len(referrals)),
+        referred_proposals=count(referrals.loc[referrals["proposal_id"].isin(
+            inputs.proposals), "proposal_id"].nunique()),
+        proposals=count(len(inputs.proposals)),
+        referred_other=count((~referrals["proposal_id"].isin(inputs.proposals)).sum()),
         referral_first=str(referrals["date"].min().year),
         referral_last=str(referrals["date"].max().year),
     )
@@ -323,8 +333,10 @@ def campaigns_table(results: Results) -> Table:
 
 
 def referral_rows(events: pd.DataFrame) -> pd.DataFrame:
-    """Councils' referrals of NHS proposals to the Health Secretary (including a request
-    to call a decision in); statements of intent and meetings are not referrals."""
+    """Councils' referrals of NHS decisions to the Health Secretary (a request to call a
+    decision in included), oldest first: the book's one definition of a referral, the
+    same as chapter 4's ``council_referrals``. Statements of intent, meetings and the
+    Health Secretary's or the IRP's own acts are not referrals."""
     refer = events["event"].str.contains(_REFERRAL) & ~events["actor"].str.contains(_DECIDERS)
     return events[refer].sort_values("date", kind="stable").reset_index(drop=True)
 

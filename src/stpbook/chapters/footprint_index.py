@@ -6,7 +6,9 @@ linking to its profile (``footprints/<code>.html``, made by the profile notebook
 per footprint). Its search box finds a footprint from the name of a local authority
 district or clinical commissioning group it contains (or its own name or its successor's),
 in the browser, over a list embedded in the page: no server, no library, nothing fetched,
-so it works from ``file://`` too. ``search`` is the Python twin of the page's script.
+so it works from ``file://`` too. ``search`` and ``search_groups`` are the Python twins
+of the page's script: matches are grouped by footprint, one result a footprint, with the
+names that matched.
 """
 
 from __future__ import annotations
@@ -33,11 +35,12 @@ SORTS = {"name": "stp17nm", "population": "population_mid2016", "gap": "gap_gbp_
          "per_head": "gap_per_head_gbp"}
 KINDS = {"ccg": "CCG", "local_authority": "local authority", "footprint": "footprint",
          "successor": "integrated care system"}
-MAX_RESULTS = 12
+MAX_RESULTS = 12  # footprints listed under the search box
+NOT_FOUND = "Not found in the sources"  # a July 2017 rating no source names
 HEADS = (("Footprint (region)", "text"), ("People (m)", "number"), ("Gap (£m a year)", "number"),
          ("Per head (£)", "number"), ("Rating, July 2017", "text"),
          ("Became (2021)", "text"))
-# The table sorts ratings best first ("Not published" always last).
+# The table sorts ratings best first (a rating not found always last).
 RATING_ORDER = {"Outstanding": "1", "Advanced": "2", "Making progress": "3",
                 "Needs most improvement": "4"}
 
@@ -71,8 +74,9 @@ def footprint_table(inputs: Inputs) -> pd.DataFrame:
     """The 44 footprints with their headline figures: people (and whether the figure is
     this book's estimate), the headline published gap where it is not doubtful (GBP m a
     year by 2020/21; NaN where none was found or it is doubtful, with ``gap_words``
-    saying which), the gap per head (GBP), the July 2017 rating (or "Not published") and
-    the integrated care system (2021)."""
+    saying which), the gap per head (GBP), the July 2017 rating (or ``NOT_FOUND``: NHS
+    England rated all 44, but the sources name only some) and the integrated care system
+    (2021)."""
     out = inputs.footprints[["stp17cd", "stp17nm", "nhser17nm", "population_mid2016",
                              "population_basis"]].copy()
     head = inputs.gaps[inputs.gaps["is_headline"]].set_index("stp17cd")
@@ -88,7 +92,7 @@ def footprint_table(inputs: Inputs) -> pd.DataFrame:
                                                        out.loc[has, "population_mid2016"])
     labels = inputs.bands.set_index("rating")["rating_label"]
     ratings = inputs.ratings.set_index("stp17cd")["rating"].map(labels)
-    out["rating"] = out["stp17cd"].map(ratings).fillna("Not published")
+    out["rating"] = out["stp17cd"].map(ratings).fillna(NOT_FOUND)
     out["successor"] = out["stp17cd"].map(
         inputs.successors.set_index("stp17cd")["successor_ics_name"])
     out["href"] = [profile_href(c) for c in out["stp17cd"]]
@@ -131,6 +135,30 @@ def search(entries: list[dict[str, str]], query: str) -> list[dict[str, str]]:
     return hits[:MAX_RESULTS]
 
 
+def search_groups(entries: list[dict[str, str]],
+                  query: str) -> list[tuple[str, list[dict[str, str]]]]:
+    """What the search box lists (the Python twin of the page's script): every entry that
+    matches (``search``'s order, without its limit), grouped by footprint in the order of
+    each footprint's best match, at most ``MAX_RESULTS`` footprints; each with the entries
+    that matched it."""
+    q = normalise(query)
+    if len(q) < 2:
+        return []
+    hits = [e for e in entries if q in normalise(e["name"])]
+    hits.sort(key=lambda e: (not normalise(e["name"]).startswith(q), e["name"].lower(),
+                             e["code"]))
+    groups: dict[str, list[dict[str, str]]] = {}
+    for e in hits:
+        groups.setdefault(e["code"], []).append(e)
+    return list(groups.items())[:MAX_RESULTS]
+
+
+ORDER_WORDS = {"name": "in alphabetical order",
+               "population": "with the most people first",
+               "gap": "with the largest published gap first",
+               "per_head": "with the largest published gap per head first"}
+
+
 @dataclass(frozen=True)
 class Results:
     inputs: Inputs
@@ -151,14 +179,14 @@ def compute(inputs: Inputs, sort_by: str) -> Results:
                               key=(lambda s: s.str.lower()) if sort_by == "name" else None)
     n_gap = int(frame["gap_gbp_m"].notna().sum())
     n_doubtful = int((frame["gap_words"] == "published but doubtful").sum())
-    n_rated = int((frame["rating"] != "Not published").sum())
+    n_rated = int((frame["rating"] != NOT_FOUND).sum())
     areas = inputs.areas
     prose = text(
         n_footprints=count(len(frame)), n_gap=count(n_gap), n_doubtful=count(n_doubtful),
         n_none=count(len(frame) - n_gap - n_doubtful), n_rated=count(n_rated),
         n_ccgs=count((areas["area_type"] == "ccg").sum()),
         n_las=count(areas.loc[areas["area_type"] == "local_authority", "code"].nunique()),
-        n_systems=count(frame["successor"].nunique()))
+        n_systems=count(frame["successor"].nunique()), order=ORDER_WORDS[sort_by])
     return Results(inputs, {"sort_by": sort_by}, frame.reset_index(drop=True),
                    search_entries(inputs), prose)
 
@@ -252,22 +280,31 @@ SCRIPT = """<script>(function () {
       if (na !== nb) { return na < nb ? -1 : 1; }
       return a[2] < b[2] ? -1 : (a[2] > b[2] ? 1 : 0);
     });
-    var shown = hits.slice(0, maxResults);
-    shown.forEach(function (e) {
+    // One result a footprint, in the order of its best match, with the names that matched.
+    var groups = [], byCode = {};
+    hits.forEach(function (e) {
+      if (!byCode[e[2]]) { byCode[e[2]] = []; groups.push(e[2]); }
+      byCode[e[2]].push(e);
+    });
+    var shown = groups.slice(0, maxResults);
+    shown.forEach(function (code) {
       var li = document.createElement('li');
       var a = document.createElement('a');
-      a.href = '../footprints/' + e[2] + '.html';
-      a.textContent = names[e[2]];
+      a.href = '../footprints/' + code + '.html';
+      a.textContent = names[code];
       var kind = document.createElement('span');
       kind.className = 'stp-kind';
-      kind.textContent = e[1] === 'footprint' ? ' (footprint)' :
-        ' (' + e[0] + ', ' + e[1] + ')';
+      var which = byCode[code].filter(function (e) { return e[1] !== 'footprint'; })
+        .map(function (e) { return e[0] + ', ' + e[1]; });
+      var more = which.length > 3 ? '; and ' + (which.length - 3) + ' more' : '';
+      kind.textContent = which.length ? ' (matched: ' + which.slice(0, 3).join('; ') + more +
+        ')' : ' (footprint)';
       li.appendChild(a); li.appendChild(kind); list.appendChild(li);
     });
-    status.textContent = hits.length === 0 ? 'No footprint has an area of that name: try ' +
-      'part of a council\\'s or CCG\\'s name.' : (hits.length > shown.length ? 'The first ' +
-      shown.length + ' of ' + hits.length + ' matches:' : hits.length + (hits.length === 1 ?
-      ' match:' : ' matches:'));
+    status.textContent = groups.length === 0 ? 'No footprint has an area of that name: try ' +
+      'part of a council\\'s or CCG\\'s name.' : (groups.length > shown.length ?
+      'The first ' + shown.length + ' of ' + groups.length + ' footprints that match:' :
+      groups.length + (groups.length === 1 ? ' footprint matches:' : ' footprints match:'));
   });
 })();</script>"""
 
@@ -340,10 +377,11 @@ class FootprintIndex:
             "estimates; * this book's estimate (a district shared between footprints). Gap: "
             "each plan's published do-nothing gap by 2020/21, one source each (on the "
             "footprint's page); doubtful figures are left out. Per head: computed by this "
-            "book. Rating: NHS England's progress dashboard (21 July 2017), as the sources "
-            "name it. Became: the integrated care system of 2021. A gap that was not "
-            "found, or is doubtful, is not a zero: the footprint's page says what is "
-            "known.</p></div></div>"
+            "book. Rating: NHS England's progress dashboard (21 July 2017) rated all 44; "
+            f"{NOT_FOUND.lower()} means the book found no source naming that footprint's "
+            "band, not a low rating. Became: the integrated care system of 2021. A gap "
+            "that was not found, or is doubtful, is not a zero: the footprint's page says "
+            "what is known.</p></div></div>"
             + SCRIPT % {"max": MAX_RESULTS})
 
     def __repr__(self) -> str:

@@ -75,13 +75,17 @@ HOW_FIRM = {"proposal": "proposed in the plan", "option_modelled": "an option mo
             "active_plan": "an active plan", "agreed": "agreed before the plan",
             "possible": "a possibility the plan raised",
             "no_firm_proposal": "named as at risk; no firm proposal",
-            "discussed": "discussed, not formally proposed"}
-LATEST = {"implemented": "Implemented", "decided_not_built": "Decided, not yet built",
+            "discussed": "discussed in a source, not proposed in a plan; not one of chapter "
+                         "4's proposals"}
+# Chapter 4's words for where a proposal stood, and for its milestones.
+LATEST = {"implemented": "Carried out", "decided_not_built": "Decided, not yet carried out",
           "dropped": "Dropped", "stalled": "Stalled",
           "no_decision_found": "No decision found"}
 STAGE = {"proposed": "Proposed", "consulted": "Consulted on", "referred": "Referred",
-         "decided": "Decided", "implemented": "Implemented", "dropped": "Dropped",
-         "stalled": "Stalled", "not_found": "Searched for, not found"}
+         "decided": "Decided", "implemented": "Carried out", "dropped": "Dropped",
+         "stalled": "Stalled", "not_found": "Searched for, not found",
+         "partial": "Carried out in part", "discussed": "Discussed"}
+RATING_NOT_FOUND = "Not found in the sources"  # the same words as the index of the 44
 # A page hosting the plan itself (a council's, CCG's or trust's page on it) names it.
 PLAN_PAGE = re.compile(r"sustainability and transformation plan", re.IGNORECASE)
 NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven",
@@ -107,6 +111,28 @@ SECTIONS = {
     "successor": ("06_what_came_next", "ch6-ics",
                   "what each footprint became, with the sources"),
 }
+# Footprints the chapters discuss by name beyond the tables above (footprint code ->
+# (chapter file, section label, what it says)). The tests check every label exists.
+MENTIONS = {
+    "E54000007": [
+        ("03_plans_and_money", "ch3-secrecy",
+         "a reader's comment on why Greater Manchester's plan drew so little noise"),
+        ("03_plans_and_money", "ch3-outcomes",
+         "Greater Manchester's share of the first capital for the plans (July 2017)"),
+        ("06_what_came_next", "ch6-partnerships",
+         "Greater Manchester in the first wave of accountable care systems, through its "
+         "devolution deal (June 2017)"),
+    ],
+    "E54000044": [
+        ("02_footprints", "ch2-contested",
+         "a reader, Tom Lake, on the footprint as an \"unnatural region\""),
+        ("04_reconfigurations", "ch4-cases",
+         "the Horton General and Oxfordshire's community hospitals, case by case"),
+    ],
+}
+# Every area became an integrated care system by April 2021: the source for a footprint
+# that kept its name (one that merged or was renamed cites its own row's source).
+ALL_SYSTEMS_SOURCE = "healthcareleader_final_icss_2021"
 
 
 @dataclass(frozen=True)
@@ -137,8 +163,23 @@ class Inputs:
         return rows.iloc[0]
 
     def credit(self, key: str) -> str:
-        """A source as readers see it: author, outlet and date."""
-        return bibliography.credit(self.bib.get(key, {})) or key
+        """A source as readers see it: author, outlet and date, the outlet left out when it
+        repeats the author ("Merton Council news, July 2020", not "Merton Council, Merton
+        Council news, July 2020")."""
+        return credit(self.bib.get(key, {})) or key
+
+
+def credit(entry: dict[str, str]) -> str:
+    """``bibliography.credit`` without repeating a name: where the author and the outlet
+    contain one another, only the longer is kept."""
+    who = entry.get("author", "")
+    outlet = (entry.get("howpublished", "") or entry.get("institution", "")
+              or entry.get("publisher", ""))
+    if who and outlet and (who in outlet or outlet in who):
+        longer = max(who, outlet, key=len)
+        entry = {**entry, "author": longer, "howpublished": "", "institution": "",
+                 "publisher": ""}
+    return bibliography.credit(entry)
 
 
 def inputs(layout: Layout | None = None) -> Inputs:
@@ -364,7 +405,15 @@ def milestones(inputs: Inputs, proposal_ids: list[str]) -> pd.DataFrame:
     places = inputs.status.set_index("proposal_id")["place"].to_dict()
     rows["when"] = [_when(d, p) for d, p in zip(rows["date"], rows["date_precision"],
                                                 strict=True)]
-    rows["stage_words"] = rows["stage"].map(STAGE)
+    latest = inputs.status.set_index("proposal_id")["status_latest"]
+    partial = (rows["stage"] == "implemented") & (
+        rows["proposal_id"].map(latest) != "implemented")
+    items = inputs.reconfigurations
+    ideas = set(items.loc[items["role"] == "discussed", "proposal_id"]) - set(
+        items.loc[items["role"] == "proposal", "proposal_id"])
+    idea = (rows["stage"] == "proposed") & rows["proposal_id"].isin(ideas)
+    rows["stage_words"] = (rows["stage"].where(~partial, "partial").where(~idea, "discussed")
+                           .map(STAGE))
     rows["what_words"] = [reader_note(w) for w in rows["what"]]
     rows["place"] = rows["proposal_id"].map(places).fillna("")
     rows["source"] = [inputs.credit(k) for k in rows["source_id"]]
@@ -453,6 +502,8 @@ def section_links(inputs: Inputs, code: str) -> list[Link]:
     out = []
     for key in section_keys(inputs, code):
         notebook, label, what = SECTIONS[key]
+        out.append(Link(f"{CHAPTER_TITLES[notebook]}: {what}", chapter_href(notebook, label)))
+    for notebook, label, what in MENTIONS.get(code, []):
         out.append(Link(f"{CHAPTER_TITLES[notebook]}: {what}", chapter_href(notebook, label)))
     return out
 
@@ -549,8 +600,9 @@ def _text(inputs: Inputs, row: pd.Series, mine: pd.DataFrame, state: str,
         gap_value = "No published figure found"
         per_head_value = "No published figure found"
         gap_sentence = (f"No published figure found. The book found no do-nothing gap "
-                        f"published for {name}'s plan, and it does not estimate one: the "
-                        f"{n_ranked} plans below are the ones that published a usable figure.")
+                        f"published for {name}'s plan, and it does not estimate one, so this "
+                        f"page has no chart of it: chapter 3 compares the {n_ranked} plans "
+                        "that published a usable figure.")
         rank_sentence = ""
     else:
         g = float(gap["gap_gbp_m"])
@@ -577,8 +629,8 @@ def _text(inputs: Inputs, row: pd.Series, mine: pd.DataFrame, state: str,
             per_head_value = "Not computed: the published figure is doubtful"
             gap_sentence = (f"A figure of {m(g)} a year was published for {name} "
                             f"({version}; reported by {credit}), but this book treats it as "
-                            f"doubtful and leaves it out of the comparisons and the stress "
-                            f"test. {note}").strip()
+                            f"doubtful and leaves it out of the comparisons, the chart of "
+                            f"gaps per head and the stress test. {note}").strip()
             rank_sentence = ""
     gap_sentence = " ".join(s for s in (gap_sentence, ippr_sentence) if s)
 
@@ -606,8 +658,9 @@ def _text(inputs: Inputs, row: pd.Series, mine: pd.DataFrame, state: str,
                            "invent one. Chapter 3 tests the plans that published a figure.")
 
     # Proposed changes.
-    n_props = int((props["role"] != "contender_list").sum()) if len(props) else 0
+    n_props = int((props["role"] == "proposal").sum()) if len(props) else 0
     n_listed = int((props["role"] == "contender_list").sum()) if len(props) else 0
+    n_ideas = int((props["role"] == "discussed").sum()) if len(props) else 0
     if len(props) == 0:
         proposals_sentence = (
             f"The book's data holds no proposal to close or change a hospital or service in "
@@ -623,6 +676,10 @@ def _text(inputs: Inputs, row: pd.Series, mine: pd.DataFrame, state: str,
         if n_listed:
             parts.append(f"{number(n_listed)} entr{'ies' if n_listed != 1 else 'y'} on a "
                          "national newspaper's list of A&E departments at risk (the i, 2017)")
+        if n_ideas:
+            parts.append(f"{number(n_ideas)} idea{'s' if n_ideas != 1 else ''} discussed "
+                         "for the region in a source but not proposed in a plan (not counted "
+                         "among chapter 4's proposals)")
         proposals_sentence = (f"For {name}, the book records {list_words(parts)}. The table "
                               "gives each one's latest status as the sources found it; the "
                               "dated milestones follow.")
@@ -637,11 +694,12 @@ def _text(inputs: Inputs, row: pd.Series, mine: pd.DataFrame, state: str,
                            f"{name} \"{rating}\", as reported by "
                            f"{inputs.credit(ratings.loc[code, 'source_id'])}.")
     else:
-        rating = "Not published"
+        rating = RATING_NOT_FOUND
         rating_sentence = (f"NHS England's first progress dashboard (21 July 2017) rated all "
-                           f"44 footprints in four bands, but the rating of {name} was not "
-                           f"published in any source the book found (the ratings of "
-                           f"{n_named} of the 44 were).")
+                           f"44 footprints in four bands, but the book found no source that "
+                           f"names the rating of {name} (the sources name the ratings of "
+                           f"{n_named} of the 44). That is not a low rating: the rating "
+                           "was not found in the sources.")
     succ = inputs.successors.set_index("stp17cd").loc[code]
     successor = str(succ["successor_ics_name"])
     partners = inputs.successors[(inputs.successors["successor_ics_name"] == successor)
@@ -680,6 +738,12 @@ def _text(inputs: Inputs, row: pd.Series, mine: pd.DataFrame, state: str,
         stress_assumptions=assumptions, proposals_sentence=proposals_sentence,
         rating=rating, rating_sentence=rating_sentence, successor=successor,
         successor_sentence=successor_sentence,
+        about=(f"This is one of 44 pages made the same way from the book's data, one for "
+               f"each footprint; this one is for {name}, whose ONS code is {code}. The "
+               "book's appendix on reproducibility explains how to make any of the pages "
+               f"again from the book's source files, for {code} or another code. In a live "
+               "copy of the book, sliders under the stress test change its assumptions and "
+               "rerun the full model."),
     )
 
 
@@ -695,42 +759,49 @@ def closed_words(share: float) -> str:
 # --- tables for readers ---------------------------------------------------------------------
 
 def glance_table(results: Results) -> Table:
-    """The footprint at a glance: each figure with its source."""
+    """The footprint at a glance: each figure with its source, in two columns (item;
+    value and source), so that it reads on a phone."""
     t, inputs, row = results.text, results.inputs, results.footprint
     ons = "ONS, April 2017 lookups"
     estimate = ("this book's estimate" if row["population_basis"] == "apportioned"
                 else "ONS estimate")
+    # (item, value, where it comes from: "source: ..." or a note in words)
     rows = [
-        ("ONS code", t.code, "Office for National Statistics (ONS), April 2017 lookups"),
-        ("NHS England region (2017)", t.region, ons),
-        ("People, mid-2016", f"{t.people} ({estimate})",
-         "ONS, mid-2016 population estimates (2017)"),
-        ("Land area", t.area, "ONS, STP boundaries (February 2017)"),
-        ("Clinical commissioning groups", t.n_ccgs, ons),
-        ("Local authority districts (all or part)", t.n_las, ons),
+        ("ONS code", t.code, "source: Office for National Statistics (ONS), April 2017 "
+                             "lookups"),
+        ("NHS England region (2017)", t.region, f"source: {ons}"),
+        ("People, mid-2016", f"{t.people}, {estimate}",
+         "source: ONS, mid-2016 population estimates, 2017"),
+        ("Land area", t.area, "source: ONS, STP boundaries, February 2017"),
+        ("Clinical commissioning groups", t.n_ccgs, f"source: {ons}"),
+        ("Local authority districts (all or part)", t.n_las, f"source: {ons}"),
         ("Published do-nothing gap", t.gap,
-         inputs.credit(results.gap["source_id"]) if results.gap is not None else
-         "Searched for in plans, local press and campaign pages; none found"),
+         f"source: {inputs.credit(results.gap['source_id'])}" if results.gap is not None
+         else "searched for in plans, local press and campaign pages"),
         ("Gap per head", t.gap_per_head,
-         "Computed by this book from the published gap and the population"
+         "computed by this book from the published gap and the population"
          if results.state == "usable" else ""),
     ]
     for _, cap in inputs.capital[inputs.capital["stp17cd"] == results.code].iterrows():
         scope = "digital projects only; " if cap["scope"] == "digital_only" else ""
         rows.append(("Capital the plan asked for", f"{m(float(cap['capital_gbp_m']))} "
                      f"({scope}not comparable with a yearly revenue gap)",
-                     inputs.credit(cap["source_id"])))
+                     f"source: {inputs.credit(cap['source_id'])}"))
     ratings = inputs.ratings.set_index("stp17cd")
+    succ = inputs.successors.set_index("stp17cd").loc[results.code]
+    succ_key = (succ["source_id"] if succ["successor_ics_name"] != succ["stp17nm"]
+                else ALL_SYSTEMS_SOURCE)
     rows += [
         ("Progress rating, July 2017", t.rating,
-         inputs.credit(ratings.loc[results.code, "source_id"]) if results.code in ratings.index
-         else "Not named in the sources found"),
-        ("Integrated care system (2021)", t.successor,
-         inputs.credit(inputs.successors.set_index("stp17cd").loc[results.code, "source_id"])),
+         f"source: {inputs.credit(ratings.loc[results.code, 'source_id'])}"
+         if results.code in ratings.index
+         else "NHS England rated all 44; no source the book found names this one's band"),
+        ("Integrated care system (2021)", t.successor, f"source: {inputs.credit(succ_key)}"),
     ]
-    frame = pd.DataFrame(rows, columns=["what", "value", "source"])
+    frame = pd.DataFrame({"what": [r[0] for r in rows],
+                          "value": [f"{v} ({w})" if w else str(v) for _, v, w in rows]})
     return table(frame, f"{results.name} at a glance",
-                 {"what": "Item", "value": "Value", "source": "Source"})
+                 {"what": "Item", "value": "Value (and where it comes from)"})
 
 
 def areas_table(results: Results) -> Table:
@@ -758,8 +829,10 @@ def proposals_table(results: Results) -> Table | None:
     frame["result"] = [f"{lt}. {o}" if o else lt
                        for lt, o in zip(frame["latest"], frame["outcome"], strict=True)]
     keys = list(dict.fromkeys(k for ks in frame["sources"] for k in ks))
-    return table(frame, f"What {results.name}'s plan proposed, and what became of it",
-                 {"proposal": "Proposed in 2016-17", "result": "Latest status (year)"},
+    return table(frame, f"Changes proposed (or discussed) for {results.name}, and what "
+                 "became of them",
+                 {"proposal": "Proposed or discussed in 2016-17",
+                  "result": "Latest status (year)"},
                  note="Sources: " + "; ".join(results.inputs.credit(k) for k in keys) + ".")
 
 
@@ -813,9 +886,13 @@ def locator_map(results: Results) -> alt.LayerChart:
                               str(row["nhser17nm"]), ring=float(row["area_km2"]) < RING_KM2)
 
 
-def per_head_chart(results: Results) -> alt.LayerChart:
-    return charts.per_head_chart(results.ranked, results.code, results.name,
-                                 results.state == "usable")
+def per_head_chart(results: Results) -> alt.LayerChart | None:
+    """The published gaps per head, ranked, with this footprint highlighted; None for a
+    footprint without a usable published gap (the prose says so; chapter 3 has the
+    ranking)."""
+    if results.state != "usable":
+        return None
+    return charts.per_head_chart(results.ranked, results.code, results.name, True)
 
 
 def stress_chart(results: Results, sliders: bool = True,

@@ -85,6 +85,29 @@ def _population(row: pd.Series) -> str:
     return people(row["population_mid2016"] / 1e6, 2 if exact else 1)
 
 
+def leader_counts(inputs: Inputs) -> dict[str, int]:
+    """STP leaders on 30 March 2016: ``named`` (confirmed by NHS England), ``placed`` (of
+    those, the ones the Health Service Journal placed by background: provider chief
+    executives, CCG leaders, local government), ``unplaced`` (named but not placed) and
+    ``missing`` (footprints still without a leader)."""
+    named = round(inputs.fact("stp_leaders_confirmed_2016_03"))
+    placed = sum(round(inputs.fact(k)) for k in (
+        "stp_leaders_provider_ceos_2016_03", "stp_leaders_ccg_2016_03",
+        "stp_leaders_local_authority_hsj_2016_03"))
+    footprints = len(inputs.footprints)
+    return {"named": named, "placed": placed, "unplaced": named - placed,
+            "missing": footprints - named}
+
+
+def _leaders(inputs: Inputs) -> dict[str, str]:
+    counts = leader_counts(inputs)
+    return {"leaders_placed": count(counts["placed"]),
+            "leaders_unplaced": count(counts["unplaced"]),
+            "leaders_missing": count(counts["missing"]),
+            # the HSJ's 2019 look back at spring 2016 (chiefs or chairs; chapter 6)
+            "leads_trust_2016": count(inputs.fact("stp_leads_trust_ceo_incl_mh_2016"))}
+
+
 def compute(inputs: Inputs, map_measure: str, population_threshold: float) -> Results:
     """Sizes, thresholds, regions and successors, with the numbers the prose cites."""
     foot = inputs.footprints
@@ -129,6 +152,7 @@ def compute(inputs: Inputs, map_measure: str, population_threshold: float) -> Re
         leaders_providers=count(inputs.fact("stp_leaders_provider_ceos_2016_03")),
         leaders_ccgs=count(inputs.fact("stp_leaders_ccg_2016_03")),
         leaders_councils=count(inputs.fact("stp_leaders_local_authority_hsj_2016_03")),
+        **_leaders(inputs),
         tyne_name=tyne["stp17nm"], tyne=_population(tyne),
         tees_name=tees["stp17nm"], tees=_population(tees),
         bob_name=bob["stp17nm"], bob=_population(bob), bob_ccgs=count(bob["n_ccgs"]),

@@ -270,11 +270,16 @@ def compute(inputs: Inputs, demand_growth: float, funding_growth: float,
         settlement=bn(float(facts["settlement_real_increase_gbp_bn"])),
         settlement_growth=pct(float(facts["settlement_real_growth_pct"]) / 100),
         settlement_hf=pct(float(facts["settlement_real_growth_hf_pct"]) / 100),
+        # 2018/19 underneath the reported figure: NHS Improvement via the HSJ, and the
+        # Nuffield Trust (chapters 3 and 6 give the same pair)
         underlying_2018=bn(float(facts["underlying_provider_deficit_2018_19_gbp_bn"]), 0),
+        underlying_nuffield=bn(float(facts["provider_underlying_deficit_nuffield_gbp_bn"]), 0),
         reported_2018=m(-float(finances["2018/19"])),
         budget_2019=bn(float(budget[2019])), budget_2020=bn(float(budget[2020])),
         # providers
+        deficit_2014=m(-float(finances["2014/15"])),
         deficit_2015=bn(-float(finances["2015/16"]) / 1000, 2),
+        deficit_2015_nao=m(-float(facts["trust_position_2015_16_gbp_m"])),
         stf_2016=bn(float(facts["stf_2016_17_gbp_bn"])),
         stf_providers=bn(float(facts["stf_provider_sustainability_2016_17_gbp_bn"])),
     )
@@ -298,8 +303,12 @@ def headline(results: Results) -> dict[str, float]:
 
 
 def assumptions(results: Results) -> Any:
-    """The chapter's Assumptions box."""
-    return assumptions_box(NOTEBOOK, results.values, results.inputs.layout)
+    """The chapter's Assumptions box; the last year modelled is shown as the financial
+    year it starts ("2020/21", not "2020")."""
+    horizon = declared(NOTEBOOK, results.inputs.layout)["horizon_year"]
+    years = range(int(horizon.minimum), int(horizon.maximum) + 1)
+    return assumptions_box(NOTEBOOK, results.values, results.inputs.layout,
+                           {"horizon_year": {y: gap.financial_year(y) for y in years}})
 
 
 def path_table(results: Results) -> Table:

@@ -33,6 +33,7 @@ from ._common import assumptions_box, bn, count, headline_box, m, pct, text
 NOTEBOOK = "03_plans_and_money"
 ALL = "all"
 ALL_LABEL = "All usable published plans, added up"
+ALL_SHORT = "all {n} plans together"  # in the Assumptions box's list of choices
 SCOPE_WORDS = {"nhs_only": "NHS only", "nhs_and_social_care": "incl. social care",
                "unclear": ""}
 HEADLINE_KEYS = ("Plan's gap (GBP m a year)", "Mean gap left after delivery (GBP m a year)",
@@ -186,8 +187,9 @@ def headline(results: Results) -> dict[str, float]:
 
 def assumptions(results: Results) -> Any:
     """The chapter's Assumptions box."""
-    labels = {code: f"{name} ({code})" if code != ALL else name
-              for code, name in plan_labels(results.inputs).items()}
+    # Names only (no codes), and a short name for "all": the box must fit a phone.
+    labels = plan_labels(results.inputs)
+    labels[ALL] = ALL_SHORT.format(n=len(labels) - 1)
     return assumptions_box(NOTEBOOK, results.values, results.inputs.layout,
                            {"footprint": labels})
 
@@ -395,6 +397,7 @@ def _text(inputs: Inputs, values: dict[str, Any], published: pd.DataFrame,
         median_left=m(summary["q50"]), q05_left=m(summary["q05"]),
         q95_left=m(summary["q95"]), mean_left=m(summary["mean"]),
         share_left=pct(summary["share_of_gap_left"], 0),
+        median_share=pct(summary["q50"] / gap_gbp_m, 0),
         closed=pct(summary["share_closed"], 1),
         # the money after the plans
         # deficits are written as positive sums in prose ("a deficit of £1,848m")
@@ -403,7 +406,10 @@ def _text(inputs: Inputs, values: dict[str, Any], published: pd.DataFrame,
         nao_deficit_without=m(-nao.loc[2, "position_gbp_m"]),
         stf_paid=bn(f("stf_paid_to_trusts_2016_17_gbp_bn")),
         stf_cash=bn(f("stf_paid_as_cash_in_year_2016_17_gbp_bn")),
-        trust_deficit_before=m(-f("trust_position_2015_16_gbp_m")),
+        # 2015/16: NHS Improvement's year-end figure, as chapters 1 and 6 give it (the
+        # NAO's later £2,447m is the same deficit, unrounded)
+        trust_deficit_before=bn(-float(inputs.providers.set_index("financial_year")
+                                       .loc["2015/16", "net_position_gbp_m"]) / 1000, 2),
         trust_deficit_after=m(-f("trust_position_2016_17_gbp_m")),
         capital_to_revenue=bn(f("capital_to_revenue_2016_17_gbp_bn")),
         capital_budget=bn(f("dh_capital_budget_2016_17_gbp_bn")),
@@ -415,7 +421,10 @@ def _text(inputs: Inputs, values: dict[str, Any], published: pd.DataFrame,
         provider_deficit_2018=m(-f("provider_position_2018_19_gbp_m")),
         provider_deficit_2019=m(-float(inputs.providers.set_index("financial_year")
                                        .loc["2019/20", "net_position_gbp_m"])),
+        # 2018/19 underneath the reported figure: the Nuffield Trust, and NHS Improvement
+        # via the HSJ (chapters 1 and 6 give the same pair)
         underlying=bn(f("provider_underlying_deficit_nuffield_gbp_bn"), 0),
+        underlying_2018=bn(f("underlying_provider_deficit_2018_19_gbp_bn"), 0),
         dorset=m(f("stp_capital_dorset_gbp_m")), gm_surgery=m(f("stp_capital_gm_surgery_gbp_m")),
         gm_total=m(f("stp_capital_gm_total_gbp_m")),
         derbyshire=m(f("stp_capital_derbyshire_gbp_m")),
@@ -445,10 +454,10 @@ def stress_table(results: Results) -> Table:
     s, t = results.summary, results.text
     rows = [
         ("Published do-nothing gap", t.plan_gap),
-        ("Gap left: median of the draws", t.median_left),
+        ("Gap left: median of the draws", f"{t.median_left} ({t.median_share} of the gap)"),
         ("Gap left: 90% of draws between", f"{t.q05_left} and {t.q95_left}"),
-        ("Gap left: mean", t.mean_left),
-        ("Share of the gap left, on average", pct(s["share_of_gap_left"], 0)),
+        ("Gap left: mean of the draws",
+         f"{t.mean_left} ({pct(s['share_of_gap_left'], 0)} of the gap)"),
         ("Draws that close the whole gap", t.closed),
     ]
     frame = pd.DataFrame(rows, columns=["measure", "value"])
@@ -514,8 +523,9 @@ def stf_chart(results: Results) -> alt.Chart:
 def nao_chart(results: Results) -> alt.Chart:
     t = results.text
     return charts.nao_chart(nao_balance(results.inputs),
-                            title=[f"The {t.stf_paid} fund turned a {t.nao_deficit_before}",
-                                   f"deficit into a {t.nao_after} surplus in 2016/17"])
+                            title=[f"{t.stf_paid} of fund payments to trusts",
+                                   f"turned a {t.nao_deficit_before} deficit into",
+                                   f"a {t.nao_after} surplus in 2016/17"])
 
 
 def capital_chart(results: Results) -> alt.Chart:

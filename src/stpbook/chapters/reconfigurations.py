@@ -4,11 +4,20 @@ proposal, and what a consolidation costs. Everything the chapter computes lives 
 Counting: the book's list of reported changes has one row per entry, and several entries
 can describe one proposal (an alternative option, a duplicate, or a newspaper's list of
 contenders for closure). A **proposal** is a ``proposal_id`` with at least one row whose
-role is ``proposal``; the other rows are never counted as proposals.
+role is ``proposal``; the other rows are never counted as proposals. An idea a source
+discussed but no plan proposed (role ``discussed``: the North East's primary care hubs) is
+followed like the newspaper's contenders, apart from the proposals.
+
+Referrals: one definition, shared with chapter 5 (``council_referrals``; the tests hold the
+two chapters' functions to each other): a row of the political events in which a council or
+its health scrutiny committee referred an NHS decision to the Health Secretary, or asked
+him to call it in. Statements of intent, meetings and the Health Secretary's own requests
+to the Independent Reconfiguration Panel are not referrals.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -40,6 +49,14 @@ SHORT_STATUS = {
     "stalled": "Stalled", "dropped": "Dropped", "no_decision_found": "No decision found",
 }
 CONTENDERS_HEADER = "Named only on the i's list of contenders"
+DISCUSSED_HEADER = "Discussed in a source, not proposed in a plan"
+# A milestone "carried out" on a proposal that was not, in the end, carried out (a new
+# building opened while the old A&E stayed open; two A&Es closed before the rest was
+# dropped) is drawn as carried out in part, not as a full star.
+PARTIAL = "partial"
+# Council referrals to the Health Secretary (the same definition as chapter 5's).
+REFERRAL = re.compile(r"^Referred\b|\breferring\b|\bcall in\b")
+DECIDERS = re.compile(r"Health Secretary|Independent Reconfiguration Panel")
 STAGE_ORDER = ("proposed", "consulted", "referred", "decided", "implemented", "dropped",
                "stalled", "not_found")
 _PRECISION_OFFSET = {"day": pd.DateOffset(days=1), "month": pd.DateOffset(months=1),
@@ -118,6 +135,16 @@ def contender_only(inputs: Inputs) -> pd.DataFrame:
     return rows.set_index("proposal_id").join(_status(inputs), how="left").reset_index()
 
 
+def discussed(inputs: Inputs) -> pd.DataFrame:
+    """Ideas a source discussed that no plan proposed (role ``discussed``), with their
+    status: not counted among the proposals."""
+    items = inputs.items
+    with_proposal = set(items.loc[items["role"] == "proposal", "proposal_id"])
+    rows = items[(items["role"] == "discussed") & ~items["proposal_id"].isin(with_proposal)]
+    rows = rows.drop_duplicates("proposal_id")
+    return rows.set_index("proposal_id").join(_status(inputs), how="left").reset_index()
+
+
 def status_counts(frame: pd.DataFrame) -> pd.Series:
     """Proposals by latest status, in the chapter's order (zeros kept)."""
     return frame["status_latest"].value_counts().reindex(list(STATUS_LABELS), fill_value=0)
@@ -184,13 +211,17 @@ def out_of_order(milestones: pd.DataFrame) -> list[str]:
     return problems
 
 
-def timeline(inputs: Inputs, frame: pd.DataFrame,
-             extra: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def timeline(inputs: Inputs, frame: pd.DataFrame, extra: pd.DataFrame,
+             ideas: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The outcome chart's rows (headers and proposals, top to bottom) and marks. A mark
     sits in the middle of the span its date's precision allows; searches that found
-    nothing are not marks (the row's group says "No decision found")."""
+    nothing are not marks (the row's group says "No decision found"). A "carried out"
+    milestone of a proposal whose latest status is not "implemented" is marked as
+    carried out in part (``PARTIAL``)."""
     groups = [(STATUS_LABELS[s], frame[frame["status_latest"] == s]) for s in STATUS_LABELS]
     groups.append((CONTENDERS_HEADER, extra))
+    if ideas is not None:
+        groups.append((DISCUSSED_HEADER, ideas))
     found = inputs.milestones[inputs.milestones["stage"] != "not_found"]
     rows, marks, r = [], [], 0
     for header, members in groups:
@@ -210,8 +241,10 @@ def timeline(inputs: Inputs, frame: pd.DataFrame,
             rows.append({"row": r, "text": text_, "header": False,
                          "first": min(mids) if mids else pd.NaT,
                          "last": max(mids) if mids else pd.NaT})
+            partial = p["status_latest"] != "implemented"
             for (_, mm), mid in zip(own.iterrows(), mids, strict=True):
-                marks.append({"row": r, "stage": mm["stage"], "plot_date": mid,
+                stage = PARTIAL if partial and mm["stage"] == "implemented" else mm["stage"]
+                marks.append({"row": r, "stage": stage, "plot_date": mid,
                               "proposal": text_,
                               "when": when(mm["date"], mm["date_precision"]),
                               "what": mm["what"], "source": inputs.credits[mm["source_id"]]})
@@ -219,10 +252,19 @@ def timeline(inputs: Inputs, frame: pd.DataFrame,
     return pd.DataFrame(rows), pd.DataFrame(marks)
 
 
+def council_referrals(events: pd.DataFrame) -> pd.DataFrame:
+    """Councils' referrals of NHS decisions to the Health Secretary (a request to call a
+    decision in included), oldest first: the book's one definition of a referral, the
+    same as chapter 5's ``referral_rows``. Statements of intent, meetings and the Health
+    Secretary's or the IRP's own acts are not referrals."""
+    refer = events["event"].str.contains(REFERRAL) & ~events["actor"].str.contains(DECIDERS)
+    return events[refer].sort_values("date", kind="stable").reset_index(drop=True)
+
+
 def referrals(inputs: Inputs) -> pd.Series:
-    """For each proposal referred to the Health Secretary, the years of its referral
-    milestones (a council's referral, or the Health Secretary asking the IRP)."""
-    ref = inputs.milestones[inputs.milestones["stage"] == "referred"]
+    """For each proposal a council referred to the Health Secretary, the years of its
+    referrals (``council_referrals``)."""
+    ref = council_referrals(inputs.politics).dropna(subset=["proposal_id"])
     return ref.groupby("proposal_id")["date"].apply(
         lambda d: ", ".join(sorted({f"{x:%Y}" for x in d})))
 
@@ -248,6 +290,7 @@ class Results:
     payback: int | None  # discounted payback year, None if never within the period
     proposals: pd.DataFrame  # one row per proposal (see ``proposals``)
     contenders: pd.DataFrame  # contender listings with no proposal behind them
+    ideas: pd.DataFrame  # ideas a source discussed that no plan proposed (``discussed``)
     text: SimpleNamespace
 
 
@@ -272,10 +315,12 @@ def compute(inputs: Inputs, annual_saving_gbp_m: float, capital_cost_gbp_m: floa
     items, facts = inputs.items, inputs.facts
     frame = proposals(inputs)
     extra = contender_only(inputs)
+    ideas = discussed(inputs)
     by_status = status_counts(frame)
     roles = items["role"].value_counts()
     beds = frame.loc[frame["kind"] == "bed_reduction", "reduction"].sum()
-    referred = referrals(inputs).reindex(frame["proposal_id"]).dropna()
+    council = council_referrals(inputs.politics)
+    on_proposals = council["proposal_id"].isin(set(frame["proposal_id"]))
     needed_m = 1000 * float(facts["bma_stp_capital_estimate_gbp_bn"])
     spring_m = float(facts["spring_budget_stp_capital_gbp_m"])
     responding = float(facts["bma_stp_capital_footprints_responding"])
@@ -290,7 +335,9 @@ def compute(inputs: Inputs, annual_saving_gbp_m: float, capital_cost_gbp_m: floa
         rows_ae=count((items["kind"] == "ae_closure_or_downgrade").sum()),
         proposals=count(len(frame)), footprints=count(frame["stp17cd"].nunique()),
         options=count(roles.get("alternative_option", 0)),
-        duplicates=count(roles.get("duplicate", 0)),
+        duplicates=count(((items["role"] == "duplicate")
+                          & items["proposal_id"].isin(set(frame["proposal_id"]))).sum()),
+        idea_rows=count(items["proposal_id"].isin(set(ideas["proposal_id"])).sum()),
         contender_rows=count(roles.get("contender_list", 0)),
         contender_only=count(len(extra)),
         contender_with_proposal=count(roles.get("contender_list", 0) - len(extra)),
@@ -306,11 +353,17 @@ def compute(inputs: Inputs, annual_saving_gbp_m: float, capital_cost_gbp_m: floa
         no_decision=count(by_status["no_decision_found"]),
         not_carried_out=count(len(frame) - by_status["implemented"]),
         in_between=count(len(frame) - by_status["implemented"] - by_status["dropped"]),
-        referred=count(len(referred)),
+        referred=count(len(council)),
+        referred_proposals=count(council.loc[on_proposals, "proposal_id"].nunique()),
+        referred_other=count((~on_proposals).sum()),
+        referral_first=f"{council['date'].min():%Y}",
+        referral_last=f"{council['date'].max():%Y}",
+        ideas=count(len(ideas)),
         irp=count(len(irp_advised(inputs) & set(frame["proposal_id"]))),
         eds_at_risk=count(float(facts["eds_at_risk"])),
         type1_eds=count(float(facts["type1_eds"])),
         eds_share=f"{float(facts['eds_at_risk_share_pct']):.0f}%",
+        eds_share_computed=pct(float(facts["eds_at_risk"]) / float(facts["type1_eds"]), 0),
         hospitals_closure=count(float(facts["hospitals_marked_for_closure"])),
         plans_closures=f"{float(facts['plans_with_closures_share_pct']):.0f}%",
         ncat=count(float(facts["ncat_reviews_synthesised"])),
@@ -325,9 +378,13 @@ def compute(inputs: Inputs, annual_saving_gbp_m: float, capital_cost_gbp_m: floa
         dorset_capital=m(float(facts["stp_capital_dorset_gbp_m"])),
         autumn=bn(float(facts["autumn_budget_2017_stp_capital_gbp_bn"])),
         capital_pot=bn(float(facts["stp_capital_pot_gbp_bn"])),
+        capital_allocated=bn(float(facts["capital_allocated_to_date_gbp_bn"])),
+        capital_requested=bn(float(facts["capital_requested_gbp_bn"])),
+        capital_allocated_share=pct(float(facts["capital_allocated_to_date_gbp_bn"])
+                                    / float(facts["capital_requested_gbp_bn"]), 0),
         capital_to_revenue=bn(float(facts["capital_to_revenue_2016_17_gbp_bn"])),
     )
-    return Results(inputs, values, table_, npv, payback, frame, extra, prose)
+    return Results(inputs, values, table_, npv, payback, frame, extra, ideas, prose)
 
 
 def headline(results: Results) -> dict[str, float]:
@@ -359,14 +416,17 @@ def proposals_chart(results: Results) -> alt.LayerChart:
 
 def outcomes_chart(results: Results) -> alt.LayerChart:
     t = results.text
-    rows, marks = timeline(results.inputs, results.proposals, results.contenders)
+    rows, marks = timeline(results.inputs, results.proposals, results.contenders,
+                           results.ideas)
     return charts.outcomes_chart(
         marks, rows,
         f"Of {t.proposals} proposals, {t.implemented} were carried out (some only in part) "
         f"and {t.dropped} dropped; {t.in_between} were unbuilt, stalled or without a "
         "decision found",
         "One row per proposal, grouped by where it stood at the latest source found "
-        "(to 2025). Dashed line: final plans submitted, 21 October 2016.")
+        "(to 2025). Dashed line: final plans submitted, 21 October 2016. Hollow star: "
+        "carried out in part (a new building open, the old A&E not yet closed; two of "
+        "nine A&Es closed before the rest was dropped).")
 
 
 def payback_chart(results: Results, sliders: bool = True) -> alt.LayerChart:
@@ -380,6 +440,8 @@ def capital_amounts(results: Results) -> pd.DataFrame:
     needed = 1000 * float(facts["bma_stp_capital_estimate_gbp_bn"])
     spring = float(facts["spring_budget_stp_capital_gbp_m"])
     autumn = 1000 * float(facts["autumn_budget_2017_stp_capital_gbp_bn"])
+    requested = 1000 * float(facts["capital_requested_gbp_bn"])
+    allocated = 1000 * float(facts["capital_allocated_to_date_gbp_bn"])
     return pd.DataFrame([
         {"label": f"Needed (BMA, {results.text.bma_n} footprints)", "gbp_m": needed,
          "kind": "Needed", "when": "February 2017", "text": bn(needed / 1000, 2)},
@@ -387,6 +449,10 @@ def capital_amounts(results: Results) -> pd.DataFrame:
          "when": "March 2017, over three years", "text": m(spring)},
         {"label": "Offered: Autumn Budget 2017", "gbp_m": autumn, "kind": "Offered",
          "when": "November 2017, to 2022/23", "text": bn(autumn / 1000)},
+        {"label": "Bid for by trusts, 2017-2019", "gbp_m": requested, "kind": "Needed",
+         "when": "In over 360 formal bids, to 2019", "text": "over " + bn(requested / 1000)},
+        {"label": "Allocated by 2019", "gbp_m": allocated, "kind": "Offered",
+         "when": "Four waves, 2017-2019", "text": "about " + bn(allocated / 1000)},
     ])
 
 
@@ -473,11 +539,16 @@ def politics_table(results: Results) -> Table:
 
 
 def contenders_table(results: Results) -> Table:
-    """The newspaper's contenders with no proposal behind them, and what happened."""
-    frame = results.contenders.copy()
-    frame["where"] = frame["site_or_service"]
-    return table(frame, "Hospitals the i named as contenders for closure, with no proposal "
-                 "in the plans", {"where": "Hospitals named", "one_line": "What happened"})
+    """The entries that were not proposals: the newspaper's contenders with no proposal
+    behind them, and the idea a source discussed that no plan proposed; what happened."""
+    listed = results.contenders.assign(where=results.contenders["site_or_service"]
+                                       + " (named by the i)")
+    ideas = results.ideas.assign(where=[f"{r['place']}: {r['what_proposed']} (discussed, "
+                                        "not proposed)" for _, r in results.ideas.iterrows()])
+    frame = pd.concat([listed, ideas], ignore_index=True)
+    return table(frame, "Entries that were not proposals: hospitals the i named as "
+                 "contenders for closure, and an idea discussed but not proposed",
+                 {"where": "What was named", "one_line": "What happened"})
 
 
 # --------------------------------------------------------------------------- live panel

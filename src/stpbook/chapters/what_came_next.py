@@ -3,9 +3,11 @@
 The chapter has no model to run: it filters the timeline (the reader's two parameters)
 and formats the outcomes the book's data records: who led the footprints, how they
 became integrated care systems and boards, the money after the plans, and the
-predictions of 2016-17 beside what happened. The timeline is filtered twice, by the
-Python twin here (:func:`shown`) and by the browser (:data:`FILTER`), and the tests check
-that they agree; likewise the label rows (:func:`label_rows` and :func:`label_exprs`).
+predictions of 2016-17 beside what happened. The timeline is a dated list, a year heading
+above each year's events, one line of text a row; it is filtered and laid out twice, by
+the Python twins here (:func:`shown`, :func:`list_rows`) and by the browser
+(:data:`ROW_FILTER`, :data:`LINES_EXPR` and the chart's transforms), and the tests check
+that they agree.
 """
 
 from __future__ import annotations
@@ -39,11 +41,12 @@ CATEGORY_LABELS = {
     "commentary": "Comment and campaigns",
 }
 FIRST_YEAR, LAST_YEAR = 2012, 2022
-# The time axis always runs over the whole decade (epoch milliseconds, UTC).
-DOMAIN = (int(pd.Timestamp(f"{FIRST_YEAR}-01-01", tz="UTC").value // 10**6),
-          int(pd.Timestamp(f"{LAST_YEAR}-12-31", tz="UTC").value // 10**6))
-WRAP = 36  # characters a label line may hold: it fits a 375 px phone at 10 px type
-GAP = 0.5  # space between two labels, in lines
+# The timeline is a list: one line of text a row, a year heading above each year's events.
+# Labels are wrapped twice, for a phone's column and for a desktop's; the browser picks by
+# the chart's width (``NARROW_BELOW`` px), the Python twin by ``wide``.
+WRAP_NARROW = 40  # characters a label line may hold on a 375 px phone (12 px type)
+WRAP_WIDE = 100  # ... in the 1280 px desktop column
+NARROW_BELOW = 520  # a chart narrower than this (px) uses the phone's lines
 SEASONS = {12: "winter", 1: "winter", 2: "winter", 3: "spring", 4: "spring", 5: "spring",
            6: "summer", 7: "summer", 8: "summer", 9: "autumn", 10: "autumn", 11: "autumn"}
 
@@ -58,6 +61,7 @@ ARTICLE_CREDITS = {
                                 "March 2017",
     "equwell_stps_where_headed_2016": "the equwell blog, autumn 2016",
 }
+SUPPORT_SOURCES = ("kingsfund_stf_blog_2016", "kingsfund_trusts_deficit")
 RATING_ORDER = ["outstanding", "advanced", "making_progress", "needs_most_improvement"]
 STATUS_WORDS = {"dropped": "dropped", "decided_not_built": "decided but not built",
                 "implemented": "carried out", "stalled": "stalled",
@@ -100,25 +104,44 @@ def when(date: pd.Timestamp, precision: str) -> str:
     return f"{date.year}"
 
 
-def label_lines(date_text: str, event: str, width: int = WRAP) -> list[str]:
-    """An event's label, date first, wrapped into lines a phone can show."""
-    return textwrap.wrap(f"{date_text}: {event}", width=width, break_long_words=False)
+def short_when(date: pd.Timestamp, precision: str) -> str:
+    """A date under its year's heading, without the year: "22 Dec", "Dec", "spring"
+    ("winter 2016/17" for a winter that began the year before)."""
+    if precision == "day":
+        return f"{date.day} {date:%b}"
+    if precision == "month":
+        return f"{date:%b}"
+    if precision == "season":
+        if date.month in (1, 2):
+            return f"winter {date.year - 1}/{date.year % 100:02d}"
+        return SEASONS[date.month]
+    return "During the year"
+
+
+def label_lines(date_text: str, event: str, width: int) -> list[str]:
+    """An event's label, date first, wrapped into lines of at most ``width`` characters."""
+    return textwrap.wrap(f"{date_text}: {event}", width=width, break_long_words=False,
+                         break_on_hyphens=False)
 
 
 def prepare_events(timeline: pd.DataFrame, sources: dict[str, str]) -> pd.DataFrame:
-    """The timeline with what the chart draws: epoch ms, year, words, label lines and
-    each label's height in lines (``h``, its gap included)."""
+    """The timeline with what the chart draws: epoch ms, year, the date in words (full,
+    and short under its year's heading), the source, and the label's lines for a phone
+    (``narrow``) and a desktop (``wide``)."""
     frame = timeline.reset_index(drop=True).copy()
     dates = pd.to_datetime(frame["date"])
     frame["order"] = range(len(frame))
     frame["t"] = [int(d.tz_localize("UTC").value // 10**6) for d in dates]
     frame["year"] = dates.dt.year.astype(int)
     frame["when"] = [when(d, p) for d, p in zip(dates, frame["date_precision"], strict=True)]
+    frame["short"] = [short_when(d, p) for d, p in zip(dates, frame["date_precision"],
+                                                        strict=True)]
     frame["category_label"] = frame["category"].map(CATEGORY_LABELS)
     frame["source"] = frame["source_id"].map(sources)
-    lines = [label_lines(w, e) for w, e in zip(frame["when"], frame["event"], strict=True)]
-    frame["label"] = ["\n".join(ls) for ls in lines]
-    frame["h"] = [len(ls) + GAP for ls in lines]
+    frame["narrow"] = [label_lines(w, e, WRAP_NARROW)
+                       for w, e in zip(frame["short"], frame["event"], strict=True)]
+    frame["wide"] = [label_lines(w, e, WRAP_WIDE)
+                     for w, e in zip(frame["short"], frame["event"], strict=True)]
     frame["date"] = dates.dt.strftime("%Y-%m-%d")
     return frame
 
@@ -126,6 +149,13 @@ def prepare_events(timeline: pd.DataFrame, sources: dict[str, str]) -> pd.DataFr
 # The browser's filter, the twin of ``shown``.
 FILTER = ("(timeline_category == 'all' || datum.category == timeline_category) && "
           "datum.year >= start_year")
+# Year headings are kept only for years with an event shown (see ``list_rows``).
+ROW_FILTER = (f"datum.kind == 'none' || (datum.kind == 'year' ? datum.year >= start_year "
+              f": ({FILTER}))")
+# The line shown when no event passes the filter (kind "none").
+NONE_SHOWN = "No events of this kind from this year on: choose another kind or an earlier year."
+LINES_EXPR = f"width < {NARROW_BELOW} ? datum.narrow : datum.wide"
+FIRST_LINE_FILTER = "!(datum.s == '' && datum.t == datum.first_t)"
 
 
 def shown(events: pd.DataFrame, timeline_category: str, start_year: int) -> pd.DataFrame:
@@ -136,43 +166,70 @@ def shown(events: pd.DataFrame, timeline_category: str, start_year: int) -> pd.D
     return events[keep].sort_values(["t", "order"]).reset_index(drop=True)
 
 
-def label_exprs(units: float, domain: tuple[int, int] = DOMAIN) -> dict[str, str]:
-    """How the browser places the labels (the twin of ``label_rows``), as Vega
-    expressions over the shown events in date order, with ``cum`` (running total of
-    ``h``), ``runmax`` (running maximum of ``q``) and ``total`` (sum of ``h``) computed
-    by window and aggregate transforms in between.
-
-    The axis holds ``units`` lines of label text. Each label wants its first line level
-    with its point (``want``, in lines from the top); it is pushed down below the label
-    before it and, where the labels after it need the room, up from the bottom. So labels
-    sit beside their points where there is room and never overlap: a label's top is
-    ``slot``, and its leader line ends at ``anchor``, the middle of its first line."""
-    start, end = domain
-    span = end - start
-    want = f"(datum.t - {start}) / {span} * {units} - {0.5 + GAP / 2}"
-    return {
-        "prev": "datum.cum - datum.h",
-        "q": f"{want} - datum.prev",
-        "row": f"min(datum.prev + max(0, datum.runmax), {units} - datum.total + datum.prev)",
-        "slot": f"{start} + (datum.row + {GAP / 2}) / {units} * {span}",
-        "anchor": f"{start} + (datum.row + {GAP / 2 + 0.5}) / {units} * {span}",
-    }
+def year_start(year: int) -> int:
+    """1 January of ``year`` at midnight UTC, epoch ms."""
+    return int(pd.Timestamp(f"{year}-01-01", tz="UTC").value // 10**6)
 
 
-def label_rows(events: pd.DataFrame, units: float,
-               domain: tuple[int, int] = DOMAIN) -> pd.DataFrame:
-    """Where each shown label sits (the twin of ``label_exprs``): ``row`` (lines from the
-    top), ``slot`` and ``anchor`` (epoch ms). ``events`` are in the order ``shown``
-    returns."""
-    start, end = domain
-    span = end - start
-    want = (events["t"] - start) / span * units - (0.5 + GAP / 2)
-    prev = events["h"].cumsum() - events["h"]
-    runmax = (want - prev).cummax()
-    row = pd.concat([prev + runmax.clip(lower=0), units - events["h"].sum() + prev],
-                    axis=1).min(axis=1)
-    return pd.DataFrame({"row": row, "slot": start + (row + GAP / 2) / units * span,
-                         "anchor": start + (row + GAP / 2 + 0.5) / units * span})
+def list_records(events: pd.DataFrame) -> list[dict[str, Any]]:
+    """What the timeline chart holds: a year heading for each year from ``FIRST_YEAR`` to
+    ``LAST_YEAR`` (kind "year": a blank line, then the year; the first heading shown
+    loses its blank line), a line for when nothing is shown (kind "none") and each event
+    (kind "event"), with its lines for a phone and
+    for a desktop as lists of {k, s} (line number, text), so that the browser can lay
+    them out one line a row."""
+    def lines(texts: list[str]) -> list[dict[str, Any]]:
+        return [{"k": k, "s": text_} for k, text_ in enumerate(texts)]
+
+    out: list[dict[str, Any]] = []
+    for year in range(FIRST_YEAR, LAST_YEAR + 1):
+        heading = lines(["", str(year)])
+        out.append({"kind": "year", "year": year, "t": year_start(year), "order": -1,
+                    "category": "", "category_label": "", "when": str(year), "event": "",
+                    "source": "", "narrow": heading, "wide": heading})
+    nothing = lines(textwrap.wrap(NONE_SHOWN, WRAP_NARROW))
+    out.append({"kind": "none", "year": LAST_YEAR + 1, "t": year_start(LAST_YEAR + 1),
+                "order": -1, "category": "", "category_label": "", "when": "", "event": "",
+                "source": "", "narrow": nothing,
+                "wide": lines(textwrap.wrap(NONE_SHOWN, WRAP_WIDE))})
+    for r in events.itertuples(index=False):
+        out.append({"kind": "event", "year": int(r.year), "t": int(r.t), "order": int(r.order),
+                    "category": r.category, "category_label": r.category_label,
+                    "when": r.when, "event": r.event, "source": r.source,
+                    "narrow": lines(r.narrow), "wide": lines(r.wide)})
+    return out
+
+
+def list_rows(events: pd.DataFrame, timeline_category: str, start_year: int,
+              wide: bool) -> pd.DataFrame:
+    """The Python twin of the timeline's layout in the browser: one row per line of text,
+    top to bottom (``row`` from 0), with its kind ("year" or "event"), the event's
+    ``order`` (-1 for a year heading), line number ``k`` and text ``s``. A year heading is
+    shown only when at least one of its events is; with no event at all, the list says
+    so (``NONE_SHOWN``, kind "none")."""
+    records = list_records(events)
+    kept = shown(events, timeline_category, start_year)
+    years = set(kept["year"])
+    keep_order = set(kept["order"])
+    rows = []
+    for rec in records:
+        if rec["kind"] == "none":
+            if len(kept):
+                continue
+        elif rec["kind"] == "year":
+            if rec["year"] < start_year or rec["year"] not in years:
+                continue
+        elif rec["order"] not in keep_order:
+            continue
+        for line in rec["wide" if wide else "narrow"]:
+            rows.append({"t": rec["t"], "order": rec["order"], "k": line["k"],
+                         "kind": rec["kind"], "s": line["s"], "year": rec["year"]})
+    frame = pd.DataFrame(rows, columns=["t", "order", "k", "kind", "s", "year"])
+    if len(frame):  # no blank line above the first heading (the twin of FIRST_LINE_FILTER)
+        frame = frame[~((frame["s"] == "") & (frame["t"] == frame["t"].min()))]
+    frame = frame.sort_values(["t", "order", "k"]).reset_index(drop=True)
+    frame.insert(0, "row", range(len(frame)))
+    return frame
 
 
 @dataclass(frozen=True)
@@ -270,7 +327,8 @@ def ics_milestones(inputs: Inputs) -> pd.DataFrame:
          "First wave: eight accountable care systems and two devolution areas"),
         ("2018", f["icss_2018"], "Renamed integrated care systems; four more in May"),
         ("June 2019", f["icss_2019_06"],
-         "Three northern footprints merge: 44 areas become 42"),
+         "Three more designated, absorbing three earlier systems (Cumbria, Buckinghamshire, "
+         "Berkshire West): still 14; 44 areas become 42"),
         ("May 2020", f["icss_2020_05"], "Four more"),
         ("December 2020", f["icss_2020_12"], "Eleven more"),
         ("April 2021", f["icss_2021"], "The final 13: the whole of England"),
@@ -374,18 +432,9 @@ def assumptions(results: Results) -> Any:
 def timeline_chart(results: Results, sliders: bool = True) -> alt.LayerChart:
     """The timeline, with the drop-down and slider (static book) or fixed (live panel)."""
     params = declared(NOTEBOOK, results.inputs.layout)
-    events = results.inputs.events
-    units = timeline_units(results.inputs)
     return charts.timeline_chart(
-        events[["t", "order", "year", "category", "category_label", "when", "event",
-                "source", "label", "h"]],
-        params, results.values, CATEGORY_LABELS, DOMAIN, units, FILTER,
-        label_exprs(units), sliders=sliders)
-
-
-def timeline_units(inputs: Inputs) -> float:
-    """The timeline's height in lines of label text: room for every event's label."""
-    return float(inputs.events["h"].sum()) + 1
+        list_records(results.inputs.events), params, results.values, CATEGORY_LABELS,
+        ROW_FILTER, LINES_EXPR, FIRST_LINE_FILTER, sliders=sliders)
 
 
 def dashboard_chart(results: Results) -> alt.LayerChart:
@@ -443,8 +492,18 @@ def successors_table(results: Results) -> Table:
          "says": "What the sources say"})
 
 
+def providers_source(inputs: Inputs) -> str:
+    """The providers chart's source line: each year's own source, as the other chapters
+    credit it, then the sources of the fund support added back."""
+    # The sources of national_facts' stf_provider_sustainability_2016_17_gbp_bn and
+    # psf_2018_19_gbp_bn, the two amounts ``fund_added_back`` adds back.
+    keys = [*inputs.providers["source_id"], *SUPPORT_SOURCES]
+    return "; ".join(dict.fromkeys(inputs.sources[k] for k in keys)) + "."
+
+
 def providers_chart(results: Results) -> alt.LayerChart:
-    return charts.providers_chart(results.inputs.providers, fund_added_back(results.inputs))
+    return charts.providers_chart(results.inputs.providers, fund_added_back(results.inputs),
+                                  providers_source(results.inputs))
 
 
 def predictions(results: Results) -> pd.DataFrame:
@@ -486,9 +545,10 @@ def predictions(results: Results) -> pd.DataFrame:
          f"average targets of {float(f['hospital_savings_target_next_year_pct']):.0f}% and "
          f"{float(f['hospital_savings_target_year_after_pct']):.1f}% for the next two "
          f"years. In 2018/19 the trusts' underlying deficit was put at about "
-         f"{n.underlying_2018}.",
+         f"{n.underlying_2018} on NHS Improvement's figures, and at over "
+         f"{n.underlying_nuffield} by the Nuffield Trust.",
          "Centre for Health and the Public Interest (May 2017); Health Service Journal "
-         "(2019)"),
+         "(2019); Sally Gainsbury, Nuffield Trust (April 2019)"),
         ("The plans would need about £10bn of capital to get off the ground (the BMA's "
          f"estimate was {bn(float(f['bma_stp_capital_estimate_gbp_bn']), 2)}); Clive Betts "
          "MP was not surprised. (British Medical Association, February 2017; National "
@@ -496,9 +556,10 @@ def predictions(results: Results) -> pd.DataFrame:
          f"The Spring Budget 2017 gave {m(float(f['spring_budget_stp_capital_gbp_m']))}, "
          f"shared among {count(float(f['stp_capital_spring_2017_schemes']))} areas in July "
          "2017; the Autumn Budget 2017 promised "
-         f"{bn(float(f['autumn_budget_2017_stp_capital_gbp_bn']))} by 2022/23. By 2019 about "
-         f"{bn(float(f['capital_allocated_to_date_gbp_bn']))} had been allocated against "
-         f"more than {bn(float(f['capital_requested_gbp_bn']))} of bids.",
+         f"{bn(float(f['autumn_budget_2017_stp_capital_gbp_bn']))} by 2022/23: about "
+         f"{bn(float(f['stp_capital_pot_gbp_bn']))} badged for the plans in all. By 2019 "
+         f"about {bn(float(f['capital_allocated_to_date_gbp_bn']))} had been allocated "
+         f"against more than {bn(float(f['capital_requested_gbp_bn']))} of bids.",
          "National Health Executive (July 2017); Healthcare Leader (November 2017); Health "
          "Service Journal (2019)"),
         ("The extra social care money was not enough: 'we could be back here in a year's "
@@ -533,11 +594,17 @@ def predictions(results: Results) -> pd.DataFrame:
 
 
 def predictions_table(results: Results) -> Table:
+    """The predictions beside what happened, in two columns (the sources after what
+    happened), so that the table reads on a phone."""
+    frame = predictions(results)
+    frame["outcome"] = [f"{o} (Sources: {src}.)" for o, src in
+                        zip(frame["outcome"], frame["sources"], strict=True)]
     return table(
-        predictions(results),
-        "What was predicted or promised in 2014-17, and what happened",
-        {"prediction": "The prediction, and who made it", "outcome": "What happened",
-         "sources": "Sources"})
+        frame,
+        "The predictions of 2016-17 (and the promises behind them, from 2014), beside "
+        "what happened",
+        {"prediction": "The prediction, and who made it",
+         "outcome": "What happened, and the sources"})
 
 
 def live(inputs: Inputs) -> Callable[..., tuple[Any, Any]]:

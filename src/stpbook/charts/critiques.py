@@ -20,6 +20,13 @@ from .render import MODELLED_COLOUR, OKABE_ITO, PUBLISHED_COLOUR, describe, drop
 LEVEL_WORDS = {"low": "Low", "medium": "Medium", "high": "High"}
 COUNTS_COLOUR = OKABE_ITO[3]  # vermilion #D55E00, 3.9:1 on white: a mark, never text
 INSIDE_MIN_PCT = 15.0  # a bar at least this long carries its label inside, in white
+FONT = 12  # axis and legend text: at least 11 px at 1280 px and on a phone
+
+
+def readable(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Axis and legend text large enough to read at 1280 px and on a phone."""
+    return (chart.configure_axis(labelFontSize=FONT, titleFontSize=FONT)
+            .configure_legend(labelFontSize=FONT, titleFontSize=FONT))
 
 
 # --- Python twins of the browser's expressions ----------------------------------------
@@ -91,7 +98,7 @@ def readings_chart(rows: pd.DataFrame, counts: Mapping[str, float], respondents:
     x = alt.X("share_pct:Q", title=f"Share of the {respondents} CCG leaders (%)",
               scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(tickCount=5))
     base = alt.Chart(grid).transform_filter(f"datum.reading == {param.name}")
-    bars = base.mark_bar(height={"band": 0.7}).encode(
+    bars = base.mark_bar(height={"band": 0.55}).encode(
         y=y, x=x,
         color=alt.condition("datum.reading == 'as_reported'", alt.value(PUBLISHED_COLOUR),
                             alt.value(MODELLED_COLOUR)),
@@ -112,7 +119,7 @@ def readings_chart(rows: pd.DataFrame, counts: Mapping[str, float], respondents:
         text="label:N", y=y, x=x)
     marks = pd.DataFrame({"level_label": [LEVEL_WORDS[k] for k in LEVELS],
                           "count_pct": [counts[k] for k in LEVELS]})
-    ticks = alt.Chart(marks).mark_tick(color=COUNTS_COLOUR, thickness=3, size=54).encode(
+    ticks = alt.Chart(marks).mark_tick(color=COUNTS_COLOUR, thickness=3, size=52).encode(
         y=y, x=alt.X("count_pct:Q"),
         tooltip=[alt.Tooltip("level_label:N", title="Confidence"),
                  alt.Tooltip("count_pct:Q", title="HSJ's counts (%)", format=".1f")])
@@ -121,15 +128,16 @@ def readings_chart(rows: pd.DataFrame, counts: Mapping[str, float], respondents:
         title=alt.Title(text=alt.ExprRef(expr=title_expr(param.name, titles)),
                         subtitle=["Low + medium + high. Bars: the reading chosen",
                                   "below (black: as printed; blue: a reading that",
-                                  "adds up to 100%). Tall vermilion ticks: what the",
-                                  f"survey's own counts of the {respondents} answers give."],
+                                  "adds up to 100%). Vermilion ticks, taller than",
+                                  "the bars: what the survey's own counts of the",
+                                  f"{respondents} answers give."],
                         anchor="start", fontSize=14, subtitleFontSize=12,
                         subtitleColor="#333333"))
     return describe(
-        chart,
+        readable(chart),
         alt_text="Bar chart of CCG leaders' low, medium and high confidence that their plan "
                  "would have its planned impact, under the reading chosen in the drop-down: as "
-                 "printed the shares are 66, 47 and 1 per cent, adding up to 114; tall ticks mark "
+                 "printed the shares are 66, 47 and 1 per cent, adding up to 114; ticks mark "
                  "what the survey's own counts give: about 66, 33 and 1 per cent.",
         source="equwell blog (autumn 2016), as printed; PA Consulting (2016); Health Service "
                f"Journal (October 2016), counts of {respondents} answers. Readings: this book.",
@@ -163,11 +171,13 @@ def before_after_chart(surveys: pd.DataFrame, before_n: int, after_n: int) -> al
                  alt.Tooltip("question:N", title="Question"),
                  alt.Tooltip("response:N", title="Answer"),
                  alt.Tooltip("share_pct:Q", title="Share (%)", format=".1f")])
-    labels = base.mark_text(align="left", dx=4, fontSize=11, color="#000000").encode(
+    labels = base.mark_text(align="left", dx=4, fontSize=12, color="#000000").encode(
         y=y, yOffset=y_offset, x=x, text="label:N")
     chart = alt.layer(bars, labels).properties(
-        width="container", height=280,
-        title=alt.Title(["In early 2016 most CCG leaders were", "confident; by October few were"],
+        width="container", height=330,
+        title=alt.Title(["Two surveys, two questions: confident a",
+                         "plan could be agreed (February 2016),",
+                         "doubtful it would work (October 2016)"],
                         subtitle=[f"February asked {before_n} leaders: could the area",
                                   f"agree a strong plan? October asked {after_n}: would",
                                   "the plan have its planned impact in 2017/18?",
@@ -176,7 +186,7 @@ def before_after_chart(surveys: pd.DataFrame, before_n: int, after_n: int) -> al
                         anchor="start", fontSize=14, subtitleFontSize=12,
                         subtitleColor="#333333"))
     return describe(
-        chart,
+        readable(chart),
         alt_text="Grouped bar chart of CCG leaders' confidence in two HSJ surveys: in February "
                  "2016 62 per cent said high or very high confidence that their area could agree "
                  "a strong plan; in October 2016 66 per cent said low or very low confidence that "

@@ -27,6 +27,14 @@ OTHER_BAR = "#8c8c8c"  # 3.4:1 on white
 OTHER_AREA = "#d9d9d9"  # the other footprints on the map (outlined in white)
 LABEL_GREY = "#444444"
 LINE = 44  # characters per title line: fits 375 px
+FONT = 12  # axis and legend text: at least 11 px at 1280 px and on a phone
+
+
+def readable(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Axis and legend text large enough to read at 1280 px and on a phone (the per-head
+    chart's names keep their own, smaller size: 17 of them share the column)."""
+    return (chart.configure_axis(labelFontSize=FONT, titleFontSize=FONT)
+            .configure_legend(labelFontSize=FONT, titleFontSize=FONT))
 
 MAP_SOURCE = ("Office for National Statistics: STP boundaries (February 2017, "
               "ultra-generalised, simplified further for this small map).")
@@ -147,8 +155,9 @@ def locator_map(features: list[dict], code: str, name: str, centre: tuple[float,
     chart = alt.layer(*layers).project(type="mercator").properties(
         width=240, height=290,
         title=alt.Title(lines(f"Where {name} lies", 34),
-                        subtitle=lines(f"In colour{' and ringed' if ring else ''}; NHS "
-                                       f"England's {region} region", 40),
+                        subtitle=lines(f"{'Coloured and ringed' if ring else 'Coloured'}: "
+                                       f"this footprint, in NHS England's {region} "
+                                       "region (2017).", 40),
                         anchor="start"))
     return describe(
         chart,
@@ -173,8 +182,8 @@ def per_head_chart(frame: pd.DataFrame, code: str, name: str, has_gap: bool) -> 
     # Axis label properties see the tick's raw value as datum.value.
     bold = f"datum.value == {mine['label'].iloc[0]!r}" if not mine.empty else "false"
     y = alt.Y("label:N", sort=order, title=None,
-              axis=alt.Axis(labelExpr="split(datum.label, '|')", labelFontSize=10,
-                            labelLineHeight=11, labelLimit=170, labelPadding=4,
+              axis=alt.Axis(labelExpr="split(datum.label, '|')", labelFontSize=11,
+                            labelLineHeight=12, labelLimit=170, labelPadding=4,
                             labelColor=alt.ExprRef(
                                 expr=f"{bold} ? '{HIGHLIGHT_TEXT}' : '{LABEL_GREY}'"),
                             labelFontWeight=alt.ExprRef(expr=f"{bold} ? 'bold' : 'normal'")))
@@ -192,10 +201,10 @@ def per_head_chart(frame: pd.DataFrame, code: str, name: str, has_gap: bool) -> 
         color=alt.condition("datum.this", alt.value(HIGHLIGHT), alt.value(OTHER_BAR)),
         tooltip=tooltip)
     values = base.transform_filter("!datum.this").mark_text(
-        align="left", dx=3, fontSize=10, color=LABEL_GREY).encode(
+        align="left", dx=3, fontSize=11, color=LABEL_GREY).encode(
         x="gap_per_head_gbp:Q", y=y, text="value:N")
     this_value = base.transform_filter("datum.this").mark_text(
-        align="left", dx=3, fontSize=11, fontWeight="bold", color=HIGHLIGHT_TEXT).encode(
+        align="left", dx=3, fontSize=12, fontWeight="bold", color=HIGHLIGHT_TEXT).encode(
         x="gap_per_head_gbp:Q", y=y, text="value:N")
     n = len(table)
     if has_gap:
@@ -206,12 +215,12 @@ def per_head_chart(frame: pd.DataFrame, code: str, name: str, has_gap: bool) -> 
         title = lines(f"{name} is not in this chart: no usable published gap. The {n} plans "
                       "that had one:")
     chart = alt.layer(bars, values, this_value).properties(
-        width="container", height={"step": 26},
+        width="container", height={"step": 28},
         title=alt.Title(title, subtitle=["* population is this book's estimate",
                                          "(a district shared between footprints)."],
                         anchor="start"))
     return describe(
-        chart,
+        readable(chart),
         alt_text=f"Horizontal bar chart of the published do-nothing gap per head of the {n} "
                  f"plans with a usable figure, largest first"
                  + (f", with {name} highlighted." if has_gap else "."),
@@ -287,17 +296,17 @@ def stress_chart(grid: pd.DataFrame, gap_gbp_m: float, name: str,
                                                                      tooltip=tip),
         alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=PUBLISHED_COLOUR).encode(y="y:Q"),
         alt.Chart(pd.DataFrame({"y": [0], "t": ["0 = whole gap closed"]})).mark_text(
-            align="right", baseline="bottom", dy=-3, fontSize=10, color="#222222").encode(
+            align="right", baseline="bottom", dy=-3, fontSize=11, color="#222222").encode(
             y="y:Q", x=alt.value("width"), text="t:N"),
         alt.Chart(published).mark_rule(color=PUBLISHED_COLOUR, strokeDash=[2, 2]).encode(
             y="y:Q"),
-        alt.Chart(published).mark_text(align="right", baseline="bottom", dy=-3, fontSize=10,
+        alt.Chart(published).mark_text(align="right", baseline="bottom", dy=-3, fontSize=11,
                                        color="#222222").encode(
             y="y:Q", x=alt.value("width"), text="t:N"),
         readout.mark_rule(color=HIGHLIGHT, strokeDash=[5, 3], strokeWidth=1.5).encode(x="e:Q"),
         readout.mark_point(filled=True, size=70, color=HIGHLIGHT_TEXT, stroke="white").encode(
             x="e:Q", y="mid:Q"),
-        readout.mark_text(align="left", baseline="top", fontSize=11, lineBreak="\n",
+        readout.mark_text(align="left", baseline="top", fontSize=12, lineBreak="\n",
                           lineHeight=15, color="#222222").encode(
             x=alt.value(0), y=alt.value(-READOUT_LINES * 15 - 8), text="readout:N"),
     ).add_params(*controls).properties(
@@ -309,7 +318,7 @@ def stress_chart(grid: pd.DataFrame, gap_gbp_m: float, name: str,
                                   *[" "] * READOUT_LINES],
                         anchor="start"))
     return describe(
-        chart,
+        readable(chart),
         alt_text=f"Fan chart of the modelled gap left in 2020/21 for {name}'s plan against "
                  "the share of planned efficiency delivered, with the median, the middle 50% "
                  "and 90% of simulated plans and a readout at the chosen efficiency.",

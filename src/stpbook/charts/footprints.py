@@ -54,34 +54,40 @@ LEGEND_LABEL = ("!isFinite(datum.value) ? '' : "
                 "map_measure == 'population' ? format(datum.value, '.2f') + 'm people' : "
                 "map_measure == 'area_km2' ? format(datum.value, ',.0f') + ' sq km' : "
                 "format(datum.value, ',.0f') + ' per sq km'")
+# The map's note on the threshold, two lines, in Vega; its Python twin is ``faded_lines``.
+FADED_TEXT = ("'Grey, dashed outline: fewer\\nthan ' + format(population_threshold, '.1f') "
+              "+ 'm people'")
 BLUES = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
-FADED_STROKE = "#8c8c8c"  # 3.4:1 on white
+# Footprints under the slider's population: a mid grey with a dashed outline, so that
+# they cannot be mistaken for the lightest blue (a second cue besides colour).
+FADED_FILL = "#c8c8c8"
+FADED_STROKE = "#6e6e6e"  # 5.1:1 on white
 BELOW_BAR = "#8c8c8c"  # bars under the threshold: still 3:1 on white
 LINE = 44  # characters per title line: fits 375 px
+LEGEND_PX = 110  # the map legend's colour bar: short enough to stay clear of Cornwall
+# Text on the charts: at least 11 px for every label at any width.
+LABEL_PX, TITLE_PX = 11, 12
+# The ranked chart writes each name above its bar, in lines of at most this many
+# characters (11 px text: about 270 px, inside a phone's column), never shrunk or cut.
+NAME_CHARS = 44
+NAME_LINE_PX = 14  # one line of a name
+BAR_PX = 11
+ROW_GAP_PX = 8
 # Bar charts are as wide as the column and as tall as their bars need ("fit-x"; plain
 # "fit" would also try to fit a height that the bars' step fixes).
 FIT_X = alt.AutoSizeParams(type="fit-x", contains="padding")
-# A name too long for two lines of 22 characters is written with '&' in two lines of up
-# to 36 and set smaller, so that it stays inside its band ('&' marks those labels).
-LONG_LABEL = 36
-SMALL_IF_LONG = "indexof(datum.label, '&') >= 0 ? {} : {}"
+
+
+def readable(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """``chart`` with axis and legend text large enough to read at 1280 px and 375 px."""
+    return chart.configure_axis(labelFontSize=LABEL_PX, titleFontSize=TITLE_PX).configure_legend(
+        labelFontSize=LABEL_PX, titleFontSize=LABEL_PX)
 
 
 def lines(text: str, width: int = LINE) -> list[str]:
     """``text`` wrapped into lines of at most ``width`` characters (titles that fit a
     phone)."""
     return textwrap.wrap(text, width) or [""]
-
-
-def wrap_label(name: str, width: int = 22, mark: str = "") -> str:
-    """A footprint's name split into lines for the axis, joined with '|' (the axis's
-    ``labelExpr`` splits it again); ``mark`` (e.g. " *") stays on the last line. A name
-    that would need three lines is written with '&' in two longer lines, which the axis
-    sets in a smaller font (``SMALL_IF_LONG``), so no label runs into its neighbours."""
-    parts = textwrap.wrap(name, width - len(mark))
-    if len(parts) > 2:
-        parts = textwrap.wrap(name.replace(" and ", " & "), LONG_LABEL - len(mark))
-    return "|".join(parts) + mark
 
 
 def footprint_table(footprints: pd.DataFrame) -> pd.DataFrame:
@@ -95,6 +101,11 @@ def footprint_table(footprints: pd.DataFrame) -> pd.DataFrame:
     out["name"] = out["stp17nm"] + np.where(out["estimated"], " *", "")
     out["basis"] = np.where(out["estimated"], "this book's estimate", "ONS estimate")
     return out
+
+
+def faded_lines(threshold: float) -> tuple[str, str]:
+    """The map's two lines on the threshold (Python twin of ``FADED_TEXT``)."""
+    return ("Grey, dashed outline: fewer", f"than {threshold:.1f}m people")
 
 
 def quintile_breaks(values: Iterable[float]) -> list[float]:
@@ -239,21 +250,23 @@ def map_chart(footprints: pd.DataFrame, boundaries: dict, measure_param: Paramet
                alt.Tooltip("n_ccgs:Q", title="CCGs"),
                alt.Tooltip("area_km2:Q", title="Area (sq km)", format=",.0f"),
                alt.Tooltip("population_density:Q", title="People per sq km", format=",.0f")]
-    color = alt.Color(
+    # The legend sits in the bottom left corner, beside the London box and below
+    # Cornwall, kept short (``LEGEND_PX``) so that it stays clear of Cornwall at any width.
+    color = alt.condition(ABOVE, alt.Color(
         "value:Q", title="Fifths of the 44",
         scale=alt.Scale(type="threshold", domain=alt.ExprRef(expr=domain), range=BLUES),
-        legend=alt.Legend(orient="bottom-left", labelExpr=LEGEND_LABEL, labelFontSize=10,
-                          titleFontSize=10, symbolType="square", symbolStrokeColor="#555",
-                          symbolStrokeWidth=0.5, padding=2, gradientLength=150))
+        legend=alt.Legend(orient="bottom-left", labelExpr=LEGEND_LABEL, labelFontSize=LABEL_PX,
+                          titleFontSize=LABEL_PX, symbolType="square", symbolStrokeColor="#555",
+                          symbolStrokeWidth=0.5, padding=2, offset=0)), alt.value(FADED_FILL))
     shapes = (
         alt.Chart(alt.Data(values=features + inset))
         .transform_calculate(value=MEASURE_VALUE)
         .mark_geoshape()
         .encode(
             color=color,
-            opacity=alt.condition(ABOVE, alt.value(1.0), alt.value(0.3)),
             stroke=alt.condition(ABOVE, alt.value(PUBLISHED_COLOUR), alt.value(FADED_STROKE)),
-            strokeWidth=alt.condition(ABOVE, alt.value(0.9), alt.value(0.4)),
+            strokeDash=alt.condition(ABOVE, alt.value([1, 0]), alt.value([3, 2])),
+            strokeWidth=alt.condition(ABOVE, alt.value(0.9), alt.value(0.8)),
             href=alt.Href("url:N"),
             tooltip=tooltip)
         .add_params(*params)
@@ -263,13 +276,20 @@ def map_chart(footprints: pd.DataFrame, boundaries: dict, measure_param: Paramet
                                strokeDash=[3, 2], aria=False))  # decoration: the inset's frame
     label = (alt.Chart(pd.DataFrame({"lon": [i_west - pad * 1.6], "lat": [i_north + pad * 1.9],
                                      "text": [f"London, enlarged {inset_factor:.0f} times"]}))
-             .mark_text(align="left", baseline="top", fontSize=11, color="#222")
+             .mark_text(align="left", baseline="top", fontSize=LABEL_PX, color="#222")
              .encode(longitude="lon:Q", latitude="lat:Q", text="text:N"))
-    chart = alt.layer(shapes, outlines, label).project(type="mercator").properties(
+    # The threshold in words, with its unit, in the top left corner (sea at any width):
+    # the slider under the map shows a bare number.
+    faded = (alt.Chart(pd.DataFrame({"row": [0]}))
+             .transform_calculate(text=FADED_TEXT)
+             .mark_text(align="left", baseline="top", fontSize=LABEL_PX, lineBreak="\n",
+                        lineHeight=NAME_LINE_PX, color="#222")
+             .encode(x=alt.value(0), y=alt.value(0), text="text:N"))
+    chart = alt.layer(shapes, outlines, label, faded).project(type="mercator").configure_view(
+        stroke=None).configure_legend(gradientLength=LEGEND_PX, gradientThickness=14).properties(
         width="container" if sliders else 420, height=640,
         title=alt.Title(text=alt.ExprRef(expr=title_expr),
-                        subtitle=["Colour: fifths of the 44, darker = more.",
-                                  "Faded: fewer people than the slider."],
+                        subtitle=["Colour: fifths of the 44, darker = more."],
                         anchor="start"))
     return describe(
         chart,
@@ -287,44 +307,80 @@ def count_label(count: int, threshold: float, total: int = 44) -> tuple[str, str
     return (f"{count} of {total} footprints have", f"at least {threshold:.1f}m people")
 
 
+def name_lines(name: str, mark: str = "", width: int = NAME_CHARS) -> str:
+    """A footprint's name as written above its bar: whole words in lines of at most
+    ``width`` characters, joined by newlines; ``mark`` (e.g. " *") ends the last line."""
+    return "\n".join(textwrap.wrap(name + mark, width))
+
+
+def ranked_rows(footprints: pd.DataFrame) -> pd.DataFrame:
+    """The ranked chart's rows, largest first, laid out in pixels from the top: the name
+    (``label``, ``label_y``) and then its bar (``bar_y0`` to ``bar_y1``)."""
+    rows = footprint_table(footprints).sort_values("population_m", ascending=False)
+    rows = rows.reset_index(drop=True)
+    rows["label"] = [name_lines(n, " *" if e else "")
+                     for n, e in zip(rows["stp17nm"], rows["estimated"], strict=True)]
+    # two decimals: 0.99m must not read "1.0m" beside a grey (below 1.0m) bar
+    rows["value_text"] = [f"{v:.2f}m" for v in rows["population_m"]]
+    top, label_y, y0 = 0, [], []
+    for label in rows["label"]:
+        label_y.append(top)
+        y0.append(top + NAME_LINE_PX * (label.count("\n") + 1) + 1)
+        top = y0[-1] + BAR_PX + ROW_GAP_PX
+    rows["label_y"], rows["bar_y0"] = label_y, y0
+    rows["bar_y1"] = rows["bar_y0"] + BAR_PX
+    rows["bar_mid"] = rows["bar_y0"] + BAR_PX / 2
+    rows["zero"] = 0.0
+    return rows
+
+
 def ranked_chart(footprints: pd.DataFrame, threshold_param: Parameter, threshold: float,
                  sliders: bool = True) -> alt.LayerChart:
     """The 44 populations ranked, with a threshold rule and, computed in the browser, how
-    many footprints reach it. Names of footprints whose population is the book's estimate
-    carry ' *'."""
-    table = footprint_table(footprints)
-    table["label"] = [wrap_label(name, mark=" *" if est else "")
-                      for name, est in zip(table["stp17nm"], table["estimated"], strict=True)]
+    many footprints reach it. Each name is written above its bar, whole (wrapped, never
+    shrunk); names of footprints whose population is the book's estimate carry ' *'."""
+    table = ranked_rows(footprints)
+    height = int(table["bar_y1"].iloc[-1]) + 4
     total = len(table)
     param = (slider(threshold_param, threshold) if sliders
              else alt.param(name="population_threshold", value=threshold))
-    order = table.sort_values("population_m", ascending=False)["label"].tolist()
+    xmax = max(3.0, float(table["population_m"].max()) * 1.15)
+
+    def x_axis(field: str) -> alt.X:
+        return alt.X(field, title="Million people, mid-2016",
+                     scale=alt.Scale(domain=[0, xmax], nice=False),
+                     # whole millions: four ticks, which do not run together on a phone
+                     axis=alt.Axis(values=list(range(int(xmax) + 1)), format="d", grid=True))
+    x = x_axis("population_m:Q")
+    y_scale = alt.Scale(domain=[0, height], reverse=True, nice=False, zero=False)
     base = alt.Chart(table)
-    bars = base.mark_bar(height={"band": 0.75}).encode(
-        x=alt.X("population_m:Q", title="Million people, mid-2016",
-                axis=alt.Axis(tickCount=6)),
-        y=alt.Y("label:N", sort=order, title=None,
-                axis=alt.Axis(labelExpr="split(datum.label, '|')",
-                              labelFontSize=alt.ExprRef(expr=SMALL_IF_LONG.format(8, 10)),
-                              labelLineHeight=alt.ExprRef(expr=SMALL_IF_LONG.format(9, 10)),
-                              labelLimit=140, labelPadding=4)),
+    bars = base.mark_rect().encode(
+        x=x, x2="zero:Q",
+        y=alt.Y("bar_y0:Q", scale=y_scale, axis=None), y2="bar_y1:Q",
         color=alt.condition(ABOVE, alt.value(OKABE_ITO[0]), alt.value(BELOW_BAR)),
         tooltip=[alt.Tooltip("name:N", title="Footprint"),
                  alt.Tooltip("nhser17nm:N", title="NHS England region"),
                  alt.Tooltip("population_m:Q", format=".2f", title="People (million)"),
                  alt.Tooltip("basis:N", title="Population from")],
     ).add_params(param)
+    names = base.mark_text(align="left", baseline="top", fontSize=LABEL_PX, lineBreak="\n",
+                           lineHeight=NAME_LINE_PX, color="#222222").encode(
+        x=alt.value(0), y=alt.Y("label_y:Q", scale=y_scale, axis=None), text="label:N")
+    values = base.mark_text(align="left", baseline="middle", dx=4, fontSize=LABEL_PX,
+                            color="#444444").encode(
+        x="population_m:Q", y=alt.Y("bar_mid:Q", scale=y_scale, axis=None),
+        text="value_text:N")
     rule = (alt.Chart(pd.DataFrame({"x": [0]}))
             .transform_calculate(t="population_threshold")
             .mark_rule(color=OKABE_ITO[3], strokeDash=[4, 3], strokeWidth=2)
-            .encode(x="t:Q"))
+            .encode(x=x_axis("t:Q")))
     count = (base.transform_filter(ABOVE)
              .transform_aggregate(n="count()")
              .transform_calculate(
                  label=f"datum.n + ' of {total} footprints have'",
                  line2="'at least ' + format(population_threshold, '.1f') + 'm people'"))
     # (count_label is the Python twin of these two lines)
-    text = dict(align="left", baseline="bottom", fontSize=11, fontWeight="bold",
+    text = dict(align="left", baseline="bottom", fontSize=LABEL_PX + 1, fontWeight="bold",
                 color=TEXT_COLOURS[OKABE_ITO[3]])
     # Above the plot, left-aligned: the title sits above these lines (Vega places it
     # outside the marks' bounds), and no bar is ever underneath them.
@@ -333,14 +389,15 @@ def ranked_chart(footprints: pd.DataFrame, threshold_param: Parameter, threshold
     second = count.mark_text(dy=-6, **text).encode(
         text="line2:N", x=alt.value(0), y=alt.value(0))
     ratio = fp.population_summary(footprints["population_mid2016"])["max_to_min"]
-    chart = alt.layer(bars, rule, first, second).properties(
-        width="container" if sliders else 520, height={"step": 24}, autosize=FIT_X,
+    # the threshold rule first, so that names and values are written over it
+    chart = readable(alt.layer(rule, bars, names, values, first, second).properties(
+        width="container" if sliders else 520, height=height, autosize=FIT_X,
         title=alt.Title(
             lines(f"The largest footprint had about {ratio:.0f} times the people of the "
                   "smallest"),
             subtitle=["Blue: at least the slider's population.",
                       "* this book's estimate (a shared district)."],
-            anchor="start"))
+            anchor="start")).configure_view(stroke=None))
     return describe(
         chart,
         alt_text="Horizontal bar chart of the 44 footprints' populations from largest "
@@ -377,7 +434,7 @@ def region_chart(regions: pd.DataFrame) -> alt.LayerChart:
                 scale=alt.Scale(domain=[0, int(table["footprints"].max()) + 2]),
                 axis=alt.Axis(format="d", tickMinStep=1, tickCount=5)),
         y=alt.Y("label:N", sort=table["label"].tolist(), title=None,
-                axis=alt.Axis(labelExpr="split(datum.label, '|')", labelFontSize=11,
+                axis=alt.Axis(labelExpr="split(datum.label, '|')", labelFontSize=LABEL_PX,
                               labelLineHeight=13, labelLimit=200)),
         tooltip=[alt.Tooltip("nhser17nm:N", title="Region"),
                  alt.Tooltip("footprints:Q", title="Footprints"),
@@ -385,9 +442,9 @@ def region_chart(regions: pd.DataFrame) -> alt.LayerChart:
                  alt.Tooltip("mean_population_m:Q", format=".2f",
                              title="Average footprint (million)"),
                  alt.Tooltip("ccgs:Q", title="CCGs")])
-    numbers = bars.mark_text(align="left", dx=4, fontSize=12, color="#222").encode(
+    numbers = bars.mark_text(align="left", dx=4, fontSize=LABEL_PX + 1, color="#222").encode(
         text="footprints:Q")
-    chart = alt.layer(bars, numbers).properties(
+    chart = readable(alt.layer(bars, numbers)).properties(
         width="container", height={"step": 46}, autosize=FIT_X,
         title=alt.Title(region_title(regions), anchor="start"))
     return describe(

@@ -27,6 +27,16 @@ CALCULATIONS = {
     "remaining_gap_bn": f"{AFTER_EFFICIENCY_EXPR} - {FUNDING_EXPR}",
 }
 
+# Text on the charts: at least 11 px for axis and legend labels at any width.
+LABEL_PX, TITLE_PX = 11, 12
+
+
+def readable(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """``chart`` with axis and legend text large enough to read at 1280 px and 375 px."""
+    return chart.configure_axis(labelFontSize=LABEL_PX, titleFontSize=TITLE_PX).configure_legend(
+        labelFontSize=LABEL_PX, titleFontSize=LABEL_PX)
+
+
 # Room above the published GBP 30bn diamond for its label: the y axis always reaches
 # at least this far (GBP bn), further when the lines do.
 Y_HEADROOM_BN = 33
@@ -122,8 +132,8 @@ def gap_chart(base_bn: float, base_year: int, horizon_year: int,
     # scale would be repeated in every layer, and Vega-Lite warns when it merges them).
     headroom = alt.Chart(pd.DataFrame({"value_bn": [Y_HEADROOM_BN]})).mark_point(
         opacity=0).encode(y="value_bn:Q")
-    chart = alt.layer(lines, points, above, below, headroom).properties(
-        width="container" if sliders else 560, height=320, title=title)
+    chart = readable(alt.layer(lines, points, above, below, headroom).properties(
+        width="container" if sliders else 560, height=320, title=title))
     return describe(
         chart,
         alt_text="Line chart of the funding gap in this book's reconstruction by financial "
@@ -164,7 +174,7 @@ def spending_chart(spending: pd.DataFrame, long_run: float, decade: float,
         .mark_rule(strokeDash=[4, 3], color=PUBLISHED_COLOUR)
         .encode(x=x)
     )
-    chart = alt.layer(area, rule).properties(
+    chart = readable(alt.layer(area, rule)).properties(
         width="container", height=280,
         title=alt.Title(
             ["Real health spending in England grew",

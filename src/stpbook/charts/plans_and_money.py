@@ -10,6 +10,7 @@ to them.
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
@@ -32,9 +33,21 @@ CATEGORY_COLOURS = {"policy": OKABE_ITO[0], "deadline": OKABE_ITO[3],
 CATEGORY_SHAPES = {"policy": "circle", "deadline": "diamond", "publication": "square",
                    "funding": "triangle-up", "legislation": "cross", "commentary": "circle"}
 LABEL_GREY = "#444444"  # 9.7:1 on white
+# Text on the charts: at least 11 px for every label at any width.
+LABEL_PX, TITLE_PX = 11, 12
+# About this many ticks on a value axis: more run together on a phone or a slide.
+TICKS = 6
+# Charts whose rows are laid out in pixels keep exactly their height ("fit-x").
+FIT_X = alt.AutoSizeParams(type="fit-x", contains="padding")
 ROW_PX = 36  # one bar row: a line of label above a bar
 LINE_PX = 15  # one line of 11 px text
 READOUT_LINES = 5  # the stress chart's readout above the plot
+
+
+def readable(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """``chart`` with axis and legend text large enough to read at 1280 px and 375 px."""
+    return chart.configure_axis(labelFontSize=LABEL_PX, titleFontSize=TITLE_PX).configure_legend(
+        labelFontSize=LABEL_PX, titleFontSize=LABEL_PX)
 
 
 def wrap(text: str, width: int) -> str:
@@ -55,31 +68,81 @@ def _date_label(when: pd.Timestamp, precision: str) -> str:
     return f"{when:%Y}"
 
 
-def timeline_chart(events: pd.DataFrame) -> alt.LayerChart:
-    """Dated events as a vertical list: date and kind on the left, a symbol, the event
-    wrapped on the right. ``events`` needs date, date_precision, event and category."""
+@dataclass(frozen=True)
+class TimelineLayout:
+    """One way of setting out the timeline: text size, line height (px), where the
+    spine and the event text start (px from the left) and how many characters an event's
+    line may hold."""
+
+    font: int
+    line_px: int
+    spine_x: int
+    text_x: int
+    chars: int
+
+
+# A phone's column (about 290 px) takes the narrow layout; a desktop column (about 630
+# px) the wide one, in larger type with the event text across the width. The chart picks
+# one in the browser from its own width (``WIDE_EXPR``).
+NARROW = TimelineLayout(font=11, line_px=15, spine_x=80, text_x=92, chars=31)
+WIDE = TimelineLayout(font=13, line_px=18, spine_x=100, text_x=114, chars=70)
+WIDE_FROM_PX = 600  # 114 px + 70 characters of 13 px text (about 6.5 px each), and a margin
+WIDE_EXPR = f"width >= {WIDE_FROM_PX}"
+EVENT_GAP = 0.7  # blank lines between events
+
+
+def timeline_rows(events: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The timeline's rows in date order, laid out both ways: for each layout ``n`` and
+    ``w``, the event wrapped to its width (``text_n``, ``text_w``) and each row's top in
+    px (``y_n``, ``y_w``); the height is the taller layout's, in px."""
     rows = events.sort_values("date").reset_index(drop=True).copy()
     when = pd.to_datetime(rows["date"])
     rows["date_label"] = [_date_label(w, p) for w, p in zip(when, rows["date_precision"])]
-    rows["text"] = [wrap(e.replace("GBP ", "£"), 30) for e in rows["event"]]
-    lines = [max(2, t.count("\n") + 1) for t in rows["text"]]
-    starts = [0.0]
-    for n in lines[:-1]:
-        starts.append(starts[-1] + n + 0.7)
-    rows["y"] = starts
-    rows["y_kind"] = rows["y"] + 1
-    rows["y_mark"] = rows["y"] + 0.55
-    total = starts[-1] + lines[-1]
+    event = [e.replace("GBP ", "£") for e in rows["event"]]
+    heights = {}
+    for key, lay in (("n", NARROW), ("w", WIDE)):
+        rows[f"text_{key}"] = [wrap(e, lay.chars) for e in event]
+        tops, top = [], 0.0
+        for text in rows[f"text_{key}"]:
+            tops.append(top)
+            # date and kind take two lines on the left, so an event takes at least two
+            top += (max(2, text.count("\n") + 1) + EVENT_GAP) * lay.line_px
+        rows[f"y_{key}"] = tops
+        heights[key] = top - EVENT_GAP * lay.line_px
+    return rows, int(max(heights.values())) + 4
+
+
+def timeline_chart(events: pd.DataFrame) -> alt.LayerChart:
+    """Dated events as a vertical list: date and kind on the left, a symbol, the event
+    wrapped on the right. ``events`` needs date, date_precision, event and category.
+
+    The chart sets itself out for its width in the browser (``WIDE_EXPR``): larger type
+    and longer lines in a desktop column, the narrow layout on a phone."""
+    rows, height = timeline_rows(events)
     cats = list(dict.fromkeys(rows["category"]))
-    scale = alt.Scale(domain=[0, total], reverse=True, nice=False)
+
+    def pick(narrow: float | str, wide: float | str) -> alt.ExprRef:
+        return alt.ExprRef(expr=f"wide ? {wide} : {narrow}")
+
+    scale = alt.Scale(domain=[0, height], reverse=True, nice=False, zero=False)
+    base = (alt.Chart(rows)
+            .transform_calculate(text="wide ? datum.text_w : datum.text_n",
+                                 y="wide ? datum.y_w : datum.y_n",
+                                 y_kind=f"(wide ? datum.y_w + {WIDE.line_px} : "
+                                        f"datum.y_n + {NARROW.line_px})",
+                                 y_mark=f"(wide ? datum.y_w + {WIDE.line_px * 0.55} : "
+                                        f"datum.y_n + {NARROW.line_px * 0.55})"))
     y = alt.Y("y:Q", axis=None, scale=scale)
-    base = alt.Chart(rows)
-    spine = alt.Chart(pd.DataFrame({"a": [0.0], "b": [total]})).mark_rule(
-        color="#bbbbbb").encode(x=alt.value(80), y=alt.Y("a:Q", axis=None, scale=scale),
-                                y2="b:Q")
-    marks = base.mark_point(filled=True, size=80, stroke="#333333", strokeWidth=0.8,
-                            opacity=1).encode(
-        x=alt.value(80), y=alt.Y("y_mark:Q", axis=None, scale=scale),
+    last = rows.iloc[-1]
+    spine = (alt.Chart(pd.DataFrame({"a": [0.0], "b_n": [last["y_n"] + NARROW.line_px * 2],
+                                     "b_w": [last["y_w"] + WIDE.line_px * 2]}))
+             .transform_calculate(b="wide ? datum.b_w : datum.b_n")
+             .mark_rule(color="#bbbbbb", x=pick(NARROW.spine_x, WIDE.spine_x))
+             .encode(y=alt.Y("a:Q", axis=None, scale=scale), y2="b:Q"))
+    marks = base.mark_point(filled=True, size=pick(80, 110), stroke="#333333",
+                            strokeWidth=0.8, opacity=1,
+                            x=pick(NARROW.spine_x, WIDE.spine_x)).encode(
+        y=alt.Y("y_mark:Q", axis=None, scale=scale),
         color=alt.Color("category:N", legend=None, scale=alt.Scale(
             domain=cats, range=[CATEGORY_COLOURS.get(c, "#777777") for c in cats])),
         shape=alt.Shape("category:N", legend=None, scale=alt.Scale(
@@ -87,20 +150,24 @@ def timeline_chart(events: pd.DataFrame) -> alt.LayerChart:
         tooltip=[alt.Tooltip("date_label:N", title="Date"),
                  alt.Tooltip("event:N", title="Event"),
                  alt.Tooltip("category:N", title="Kind")])
-    dates = base.mark_text(align="left", baseline="top", fontSize=11, fontWeight="bold",
-                           color="#222222").encode(x=alt.value(0), y=y, text="date_label:N")
-    kinds = base.mark_text(align="left", baseline="top", fontSize=10, color=LABEL_GREY).encode(
-        x=alt.value(0), y=alt.Y("y_kind:Q", axis=None, scale=scale), text="category:N")
-    text = base.mark_text(align="left", baseline="top", fontSize=11, lineBreak="\n",
-                          lineHeight=LINE_PX, color="#222222").encode(
-        x=alt.value(92), y=y, text="text:N")
-    chart = alt.layer(spine, marks, dates, kinds, text).configure_view(stroke=None).properties(
-        width="container", height=int(total * LINE_PX), title=alt.Title(
+    dates = base.mark_text(align="left", baseline="top", fontWeight="bold", color="#222222",
+                           fontSize=pick(NARROW.font, WIDE.font), x=0).encode(
+        y=y, text="date_label:N")
+    kinds = base.mark_text(align="left", baseline="top", color=LABEL_GREY,
+                           fontSize=pick(NARROW.font, WIDE.font - 1), x=0).encode(
+        y=alt.Y("y_kind:Q", axis=None, scale=scale), text="category:N")
+    text = base.mark_text(align="left", baseline="top", lineBreak="\n", color="#222222",
+                          fontSize=pick(NARROW.font, WIDE.font),
+                          lineHeight=pick(NARROW.line_px, WIDE.line_px),
+                          x=pick(NARROW.text_x, WIDE.text_x)).encode(y=y, text="text:N")
+    chart = alt.layer(spine, marks, dates, kinds, text).add_params(
+        alt.param(name="wide", expr=WIDE_EXPR)).configure_view(stroke=None).properties(
+        width="container", height=height, autosize=FIT_X, title=alt.Title(
             ["Ten months from planning guidance", "to 'final' plans, then a slow reveal"],
             subtitle="The kind of event is under each date.",
             anchor="start"))
     return describe(
-        chart,
+        readable(chart),
         alt_text="Timeline from the planning guidance of December 2015 through the June 2016 "
                  "drafts and October 2016 submissions to the plans' publication, the Spring "
                  "Budget of March 2017 and the Next Steps of 31 March 2017.",
@@ -139,7 +206,7 @@ def gaps_chart(published: pd.DataFrame, modelled_col: str | None, title: list[st
     y, height, _ = _bar_rows(rows, "gap_gbp_m", "label")
     xmax = float(rows["gap_gbp_m"].max()) * 1.22
     x = alt.X("gap_gbp_m:Q", title="Do-nothing gap by 2020/21 (£m a year)",
-              scale=alt.Scale(domain=[0, xmax], nice=False))
+              scale=alt.Scale(domain=[0, xmax], nice=False), axis=alt.Axis(tickCount=TICKS))
     opacity = alt.condition("datum.usable", alt.value(0.85), alt.value(0.3))
     tip = [alt.Tooltip("stp17nm:N", title="Footprint"),
            alt.Tooltip("gap_gbp_m:Q", title="Published gap (£m a year)", format=",.0f"),
@@ -148,9 +215,9 @@ def gaps_chart(published: pd.DataFrame, modelled_col: str | None, title: list[st
     layers = [
         base.mark_bar(height=12, yOffset=8, color=PUBLISHED_COLOUR).encode(
             x=x, y=y, opacity=opacity, tooltip=tip),
-        base.mark_text(align="left", baseline="bottom", dy=-1, fontSize=11,
+        base.mark_text(align="left", baseline="bottom", dy=-1, fontSize=LABEL_PX,
                        color="#222222").encode(x=alt.value(0), y=y, text="label:N"),
-        base.mark_text(align="left", baseline="middle", dx=4, yOffset=8, fontSize=10,
+        base.mark_text(align="left", baseline="middle", dx=4, yOffset=8, fontSize=LABEL_PX,
                        color=LABEL_GREY).encode(x="gap_gbp_m:Q", y=y, text="value_text:N"),
     ]
     subtitle = ["Black bars: published figures (faded: doubtful)."]
@@ -168,7 +235,7 @@ def gaps_chart(published: pd.DataFrame, modelled_col: str | None, title: list[st
         width="container", height=height,
         title=alt.Title(title, subtitle=subtitle, anchor="start"))
     return describe(
-        chart,
+        readable(chart),
         alt_text="Bars of the do-nothing financial gaps by 2020/21 published for the STP "
                  "footprints where a figure was found, largest first, with the book's "
                  "modelled median gap left after each plan.",
@@ -192,7 +259,7 @@ def per_head_chart(published: pd.DataFrame, ippr_low: float, ippr_high: float,
     xmax = max(float(rows["gap_per_head_gbp"].max()), ippr_high) * 1.15
     xscale = alt.Scale(domain=[0, xmax], nice=False)
     x = alt.X("gap_per_head_gbp:Q", title="Gap per head (£; * population partly modelled)",
-              scale=xscale)
+              scale=xscale, axis=alt.Axis(tickCount=TICKS))
     band = pd.DataFrame({"lo": [ippr_low], "hi": [ippr_high],
                          "text": [f"IPPR's range for all 44: £{ippr_low:,.0f}-£{ippr_high:,.0f}"]})
     opacity = alt.condition("datum.usable", alt.value(0.85), alt.value(0.3))
@@ -200,7 +267,7 @@ def per_head_chart(published: pd.DataFrame, ippr_low: float, ippr_high: float,
     chart = alt.layer(
         alt.Chart(band).mark_rect(color="#e6e6e6").encode(x=alt.X("lo:Q", scale=xscale),
                                                            x2="hi:Q"),
-        alt.Chart(band).mark_text(align="left", baseline="bottom", dy=-4, fontSize=10,
+        alt.Chart(band).mark_text(align="left", baseline="bottom", dy=-4, fontSize=LABEL_PX,
                                   color=LABEL_GREY).encode(
             x=alt.X("lo:Q", scale=xscale), y=alt.value(0), text="text:N"),
         base.mark_bar(height=12, yOffset=8, color=PUBLISHED_COLOUR).encode(
@@ -209,9 +276,9 @@ def per_head_chart(published: pd.DataFrame, ippr_low: float, ippr_high: float,
                      alt.Tooltip("gap_per_head_gbp:Q", title="£ per head", format=",.0f"),
                      alt.Tooltip("population:Q", title="Population, mid-2016", format=",.0f"),
                      alt.Tooltip("population_words:N", title="Population")]),
-        base.mark_text(align="left", baseline="bottom", dy=-1, fontSize=11,
+        base.mark_text(align="left", baseline="bottom", dy=-1, fontSize=LABEL_PX,
                        color="#222222").encode(x=alt.value(0), y=y, text="label:N"),
-        base.mark_text(align="left", baseline="middle", dx=4, yOffset=8, fontSize=10,
+        base.mark_text(align="left", baseline="middle", dx=4, yOffset=8, fontSize=LABEL_PX,
                        color=LABEL_GREY).encode(x="gap_per_head_gbp:Q", y=y,
                                                 text="value_text:N"),
     ).configure_view(stroke=None).properties(width="container", height=height, title=alt.Title(
@@ -221,7 +288,7 @@ def per_head_chart(published: pd.DataFrame, ippr_low: float, ippr_high: float,
                          "Grey band: IPPR's per-head range for all 44 plans."],
         anchor="start"))
     return describe(
-        chart,
+        readable(chart),
         alt_text="Bars of each published do-nothing gap per head of population, against a "
                  "grey band showing the range IPPR found across all 44 plans.",
         source="Gaps as published (one source each); populations: ONS mid-2016 estimates, "
@@ -241,7 +308,10 @@ def stf_chart(stf_bn: float, deficits_bn: float) -> alt.Chart:
     })
     chart = alt.Chart(parts).mark_bar(height=40, stroke="#333333", strokeWidth=0.8).encode(
         x=alt.X("sum(gbp_bn):Q", title="Fund in 2016/17 (£bn, cash)",
-                scale=alt.Scale(domain=[0, stf_bn])),
+                scale=alt.Scale(domain=[0, stf_bn]),
+                # ticks every £0.5bn: at £0.1bn they ran together on a phone and on slides
+                axis=alt.Axis(values=[v / 2 for v in range(int(stf_bn * 2) + 1)],
+                              format=".1f")),
         color=alt.Color("use:N", title=None, sort=parts["use"].tolist(),
                         scale=alt.Scale(range=[OKABE_ITO[3], OKABE_ITO[2]]),
                         legend=alt.Legend(orient="bottom", direction="vertical",
@@ -252,7 +322,7 @@ def stf_chart(stf_bn: float, deficits_bn: float) -> alt.Chart:
         [f"£{deficits_bn:.1f}bn of the £{stf_bn:.1f}bn fund was", "set aside for trusts' deficits"],
         anchor="start"))
     return describe(
-        chart,
+        readable(chart),
         alt_text="A single stacked bar: most of the 2016/17 Sustainability and "
                  "Transformation Fund was set aside for providers in deficit.",
         source="NHS England and partners, planning guidance (December 2015); The King's Fund "
@@ -271,7 +341,7 @@ def nao_chart(frame: pd.DataFrame, title: list[str]) -> alt.LayerChart:
     lo = min(0.0, float(rows["position_gbp_m"].min())) * 1.1
     hi = max(0.0, float(rows["position_gbp_m"].max())) * 1.1 + 100
     x = alt.X("position_gbp_m:Q", title="Net position (£m; below zero: deficit)",
-              scale=alt.Scale(domain=[lo, hi], nice=False))
+              scale=alt.Scale(domain=[lo, hi], nice=False), axis=alt.Axis(tickCount=TICKS))
     base = alt.Chart(rows)
     chart = alt.layer(
         base.mark_bar(height=12, yOffset=8, strokeWidth=1.2).encode(
@@ -282,7 +352,7 @@ def nao_chart(frame: pd.DataFrame, title: list[str]) -> alt.LayerChart:
                 domain=["published", "arithmetic"], range=[[1, 0], [4, 2]])),
             tooltip=[alt.Tooltip("row:N", title="Year"),
                      alt.Tooltip("position_gbp_m:Q", title="£m", format=",.0f")]),
-        base.mark_text(align="left", baseline="bottom", dy=-1, fontSize=11,
+        base.mark_text(align="left", baseline="bottom", dy=-1, fontSize=LABEL_PX,
                        color="#222222").encode(x=alt.value(0), y=y, text="label:N"),
         alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#555555").encode(x="x:Q"),
     ).configure_view(stroke=None).properties(
@@ -291,7 +361,7 @@ def nao_chart(frame: pd.DataFrame, title: list[str]) -> alt.LayerChart:
                          "book's arithmetic, the 2016/17 figure less the fund."],
         anchor="start"))
     return describe(
-        chart,
+        readable(chart),
         alt_text="Bars of the NHS's combined net position: a deficit of about 1.8 billion "
                  "pounds in 2015/16, a small surplus in 2016/17, and a deficit of about 1.7 "
                  "billion pounds in 2016/17 if the fund's 1.8 billion is taken out.",
@@ -319,24 +389,25 @@ def capital_chart(frame: pd.DataFrame, title: list[str]) -> alt.LayerChart:
     colours = [PUBLISHED_COLOUR, OKABE_ITO[0], OKABE_ITO[2]]
     base = alt.Chart(rows)
     x = alt.X("gbp_bn:Q", title="Capital (£bn, cash)",
-              scale=alt.Scale(domain=[0, float(rows["gbp_bn"].max()) * 1.25], nice=False))
+              scale=alt.Scale(domain=[0, float(rows["gbp_bn"].max()) * 1.25], nice=False),
+              axis=alt.Axis(tickCount=TICKS))
     chart = alt.layer(
         base.mark_bar(height=12, yOffset=bar_offset).encode(
             x=x, y=y, color=alt.Color("kind:N", legend=None,
                                       scale=alt.Scale(domain=kinds, range=colours)),
             tooltip=[alt.Tooltip("row:N", title="What"),
                      alt.Tooltip("gbp_bn:Q", title="£bn", format=",.2f")]),
-        base.mark_text(align="left", baseline="top", dy=top + 2, fontSize=11,
+        base.mark_text(align="left", baseline="top", dy=top + 2, fontSize=LABEL_PX,
                        lineBreak="\n", color="#222222").encode(x=alt.value(0), y=y,
                                                                text="label:N"),
         base.mark_text(align="left", baseline="middle", dx=4, yOffset=bar_offset,
-                       fontSize=10, color=LABEL_GREY).encode(x="gbp_bn:Q", y=y,
+                       fontSize=LABEL_PX, color=LABEL_GREY).encode(x="gbp_bn:Q", y=y,
                                                              text="value_text:N"),
     ).configure_view(stroke=None).properties(
         width="container", height=row_px * len(rows), title=alt.Title(
         title, anchor="start"))
     return describe(
-        chart,
+        readable(chart),
         alt_text="Bars comparing the capital the plans said they needed and asked for in "
                  "bids with the capital promised for STPs in 2017 and allocated by 2019.",
         source="BMA (February 2017); HM Treasury budgets of March and November 2017 as "
@@ -429,13 +500,13 @@ def stress_chart(grid: Any, params: dict[str, Parameter], values: dict[str, Any]
                                                                      tooltip=tip),
         alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=PUBLISHED_COLOUR).encode(y="y:Q"),
         alt.Chart(pd.DataFrame({"y": [0], "t": ["0 = whole gap closed"]})).mark_text(
-            align="left", baseline="bottom", dx=4, dy=-3, fontSize=10,
+            align="left", baseline="bottom", dx=4, dy=-3, fontSize=LABEL_PX,
             color="#222222").encode(y="y:Q", x=alt.value(0), text="t:N"),
         readout.mark_rule(color=OKABE_ITO[3], strokeDash=[5, 3], strokeWidth=1.5).encode(
             x="e:Q"),
         readout.mark_point(filled=True, size=70, color=TEXT_COLOURS[OKABE_ITO[3]],
                            stroke="white").encode(x="e:Q", y="mid:Q"),
-        readout.mark_text(align="left", baseline="top", fontSize=11, lineBreak="\n",
+        readout.mark_text(align="left", baseline="top", fontSize=LABEL_PX, lineBreak="\n",
                           lineHeight=LINE_PX, color="#222222").encode(
             x=alt.value(0), y=alt.value(-READOUT_LINES * LINE_PX - 10), text="readout:N"),
     ).add_params(*controls).properties(
@@ -445,7 +516,7 @@ def stress_chart(grid: Any, params: dict[str, Parameter], values: dict[str, Any]
                                   "middle 50% and 90% of draws. Dashed: your choice."],
                         anchor="start"))
     return describe(
-        chart,
+        readable(chart),
         alt_text="Fan chart of the modelled gap left in 2020/21 against the share of planned "
                  "efficiency delivered, for the chosen plan and extra funding, with the "
                  "median, the 5th and 95th percentiles and whether the whole gap closes at "

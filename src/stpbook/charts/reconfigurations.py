@@ -60,19 +60,33 @@ _STAR = "M" + "L".join(
     for k, r in zip(range(10), [1, 0.45] * 5, strict=True)) + "Z"
 _CROSS = "M-1,-0.6L-0.6,-1L0,-0.4L0.6,-1L1,-0.6L0.4,0L1,0.6L0.6,1L0,0.4L-0.6,1L-1,0.6L-0.4,0Z"
 _PAUSE = "M-0.9,-1H-0.2V1H-0.9Z M0.2,-1H0.9V1H0.2Z"
+# Short labels, so that the two-column legend fits a phone's column; the subtitle and the
+# tooltips say the rest ("Referred": by a council to the Health Secretary).
 STAGES = {  # stage: (reader's label, shape, colour with at least 3:1 contrast on white)
     "proposed": ("Proposed", "circle", "#767676"),
-    "consulted": ("Public consultation", "square", OKABE_ITO[0]),
-    "referred": ("Referred to the Health Secretary", "triangle-up", OKABE_ITO[3]),
+    "consulted": ("Consulted on", "square", OKABE_ITO[0]),
+    "referred": ("Referred", "triangle-up", OKABE_ITO[3]),
     "decided": ("Decided", "diamond", TEXT_COLOURS["#CC79A7"]),
     "implemented": ("Carried out", _STAR, OKABE_ITO[2]),
+    "partial": ("Carried out in part", _STAR, OKABE_ITO[2]),
     "stalled": ("Stalled", _PAUSE, TEXT_COLOURS["#E69F00"]),
     "dropped": ("Dropped", _CROSS, PUBLISHED_COLOUR),
 }
+HOLLOW = ("partial",)  # drawn as an outline only
 LABEL_COLOUR = "#222222"
 # Charts whose height is a step per row fit the column's width only.
 FIT_X = alt.AutoSizeParams(type="fit-x", contains="padding")
-ROW_PX = 34  # one proposal: a line of label above its row of milestones
+ROW_PX = 40  # one proposal: a line of label above its row of milestones
+LABEL_GAP = 10  # pixels between a label's foot and its row's line: clear of the marks
+FONT = 12  # axis, legend and label text (at least 11 px at 1280 px and on a phone)
+LABEL_FONT = 11  # the outcome chart's row labels: the longest (50 characters) fit a phone
+
+
+def readable(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Axis, legend and title text large enough to read at 1280 px and on a phone."""
+    return (chart.configure_axis(labelFontSize=FONT, titleFontSize=FONT)
+            .configure_legend(labelFontSize=FONT, titleFontSize=FONT)
+            .configure_title(fontSize=15, subtitleFontSize=FONT))
 
 
 def kind_label(kind: str) -> str:
@@ -93,12 +107,13 @@ def proposals_chart(counts: pd.DataFrame, title: str, subtitle: str) -> alt.Laye
         y=y, x=alt.X("proposals:Q", title="Proposals (count)", axis=alt.Axis(tickMinStep=1)),
         tooltip=[alt.Tooltip("kind_label:N", title="Kind of change"),
                  alt.Tooltip("proposals:Q", title="Proposals")])
-    labels = bars.mark_text(align="left", dx=4, color=LABEL_COLOUR).encode(text="proposals:Q")
+    labels = bars.mark_text(align="left", dx=4, color=LABEL_COLOUR, fontSize=FONT).encode(
+        text="proposals:Q")
     chart = alt.layer(bars, labels).properties(
-        width="container", height=alt.Step(26), autosize=FIT_X,
+        width="container", height=alt.Step(28), autosize=FIT_X,
         title=alt.Title(lines(title), subtitle=lines(subtitle, 50), anchor="start"))
     return describe(
-        chart,
+        readable(chart),
         alt_text="Horizontal bar chart counting the proposals in the 2016-17 plans by kind "
                  "of change: fewer beds, A&E departments closed or downgraded, fewer acute "
                  "sites, fewer community hospitals, services on fewer sites and hubs.",
@@ -120,8 +135,13 @@ def outcomes_chart(milestones: pd.DataFrame, rows: pd.DataFrame, title: str,
     """
     frame = milestones.assign(stage_label=milestones["stage"].map(lambda s: STAGES[s][0]),
                               mark_size=milestones["stage"].map(
-                                  lambda s: 150 if s == "implemented" else 80))
-    order = [STAGES[s][0] for s in STAGES]
+                                  lambda s: 150 if s in ("implemented", *HOLLOW) else 80))
+    present = [s for s in STAGES if s in set(milestones["stage"]) and s not in HOLLOW]
+    tips = [alt.Tooltip("proposal:N", title="Proposal"),
+            alt.Tooltip("stage_label:N", title="Milestone"),
+            alt.Tooltip("when:N", title="When"), alt.Tooltip("what:N", title="What"),
+            alt.Tooltip("source:N", title="Source")]
+    order = [STAGES[s][0] for s in present]
     domain = list(range(int(rows["row"].max()) + 1))
     y = alt.Y("row:O", axis=None, scale=alt.Scale(domain=domain, paddingOuter=0.6))
     x = alt.X("plot_date:T", title=None, scale=alt.Scale(domain=[start, end]),
@@ -135,29 +155,32 @@ def outcomes_chart(milestones: pd.DataFrame, rows: pd.DataFrame, title: str,
         align="left", baseline="middle", fontSize=12, fontWeight="bold",
         color=PUBLISHED_COLOUR).encode(x=alt.X("at:T"), y=y, text="text:N")
     labels = alt.Chart(label_frame[~label_frame["header"]]).mark_text(
-        align="left", baseline="bottom", dy=-5, fontSize=11, color=LABEL_COLOUR).encode(
-        x=alt.X("at:T"), y=y, text="text:N")
+        align="left", baseline="bottom", dy=-LABEL_GAP, fontSize=LABEL_FONT,
+        color=LABEL_COLOUR).encode(x=alt.X("at:T"), y=y, text="text:N")
     submitted = alt.Chart(pd.DataFrame({"plot_date": [pd.Timestamp("2016-10-21")]})).mark_rule(
         color=PUBLISHED_COLOUR, strokeDash=[4, 3], strokeWidth=1).encode(x=x)
-    points = alt.Chart(frame).mark_point(filled=True, opacity=1, stroke="white",
+    colours = alt.Scale(domain=order, range=[STAGES[s][2] for s in present])
+    solid = frame[~frame["stage"].isin(HOLLOW)]
+    points = alt.Chart(solid).mark_point(filled=True, opacity=1, stroke="white",
                                          strokeWidth=0.6).encode(
         x=x, y=y,
         size=alt.Size("mark_size:Q", legend=None, scale=None),
         shape=alt.Shape("stage_label:N", title=None,
-                        scale=alt.Scale(domain=order, range=[v[1] for v in STAGES.values()])),
-        color=alt.Color("stage_label:N", title=None,
-                        scale=alt.Scale(domain=order, range=[v[2] for v in STAGES.values()]),
-                        legend=alt.Legend(orient="top", columns=2, labelLimit=220,
-                                          symbolSize=90)),
-        tooltip=[alt.Tooltip("proposal:N", title="Proposal"),
-                 alt.Tooltip("stage_label:N", title="Milestone"),
-                 alt.Tooltip("when:N", title="When"), alt.Tooltip("what:N", title="What"),
-                 alt.Tooltip("source:N", title="Source")])
-    chart = alt.layer(submitted, spans, headers, labels, points).properties(
+                        scale=alt.Scale(domain=order, range=[STAGES[s][1] for s in present])),
+        color=alt.Color("stage_label:N", title=None, scale=colours,
+                        legend=alt.Legend(orient="top", columns=2, labelLimit=150,
+                                          symbolSize=110, columnPadding=10)),
+        tooltip=tips)
+    # Carried out in part: the same star, hollow (an outline in the same green), kept out
+    # of the legend, which cannot draw it hollow; the subtitle says what it means.
+    hollow = alt.Chart(frame[frame["stage"].isin(HOLLOW)]).mark_point(
+        filled=False, opacity=1, strokeWidth=1.6, size=170, shape=STAGES["partial"][1],
+        color=STAGES["partial"][2]).encode(x=x, y=y, tooltip=tips)
+    chart = alt.layer(submitted, spans, headers, labels, points, hollow).properties(
         width="container", height=alt.Step(ROW_PX), autosize=FIT_X,
         title=alt.Title(lines(title), subtitle=lines(subtitle, 50), anchor="start"))
     return describe(
-        chart,
+        readable(chart),
         alt_text="Timeline with one row for each reconfiguration proposed in the 2016-17 "
                  "plans, grouped by outcome, from 2011 to 2026: shaped marks show when each "
                  "was proposed, consulted on, referred to the Health Secretary, decided, "
@@ -201,7 +224,7 @@ def payback_chart(declared: dict[str, Parameter], values: dict[str, float],
         base.transform_calculate(paid=PAID_EXPR)
         .transform_aggregate(payback="min(paid)")
         .transform_calculate(note=PAYBACK_EXPR)
-        .mark_text(align="left", baseline="top", fontSize=12, fontWeight="bold",
+        .mark_text(align="left", baseline="top", fontSize=13, fontWeight="bold",
                    color=PUBLISHED_COLOUR)
         .encode(text="note:N", x=alt.value(6), y=alt.value(6))
     )
@@ -216,7 +239,7 @@ def payback_chart(declared: dict[str, Parameter], values: dict[str, float],
     chart = alt.layer(bars, zero, note).properties(
         width="container" if sliders else 560, height=300, title=title)
     return describe(
-        chart,
+        readable(chart),
         alt_text="Bar chart of the cumulative discounted cash flow of a hospital "
                  "consolidation by year: negative during capital spending and dual running, "
                  "rising once savings start, crossing zero in the payback year.",
@@ -242,18 +265,21 @@ def capital_chart(amounts: pd.DataFrame, title: str) -> alt.LayerChart:
                         legend=alt.Legend(orient="top")),
         tooltip=[alt.Tooltip("label:N", title="What"), alt.Tooltip("when:N", title="When"),
                  alt.Tooltip("gbp_m:Q", title="£m", format=",.0f")])
-    labels = alt.Chart(frame).mark_text(align="left", baseline="bottom", dy=-9,
-                                        color=LABEL_COLOUR).encode(
+    labels = alt.Chart(frame).mark_text(align="left", baseline="bottom", dy=-13,
+                                        color=LABEL_COLOUR, fontSize=FONT).encode(
         y=y, x=alt.datum(0), text="caption:N")
     chart = alt.layer(bars, labels).properties(
-        width="container", height=alt.Step(48), autosize=FIT_X,
+        width="container", height=alt.Step(56), autosize=FIT_X,
         title=alt.Title(lines(title), anchor="start"))
     return describe(
-        chart,
+        readable(chart),
         alt_text="Bar chart comparing the BMA's estimate of about 9.5 billion pounds of "
                  "capital needed by the plans with the 325 million pounds of the Spring "
-                 "Budget 2017 and the 2.6 billion pounds of the Autumn Budget 2017.",
+                 "Budget 2017 and the 2.6 billion pounds of the Autumn Budget 2017, and the "
+                 "more than 8.7 billion pounds trusts bid for by 2019 with the about 2.3 "
+                 "billion pounds allocated.",
         source="BMA (14 February 2017); HM Treasury, Spring Budget 2017 (8 March 2017) and "
                "Autumn Budget 2017 (22 November 2017), as reported by CCG Alert and "
-               "Healthcare Leader.",
+               "Healthcare Leader; Health Service Journal (2019) for the bids and the "
+               "allocations to 2019.",
         data_files=("national_facts.csv",))

@@ -44,6 +44,7 @@ class Profiles:
     group: str
     pages: str
     under: str
+    root: Path | None = None  # the book's folder: group pages add a table from its data
 
     def page(self, row: dict[str, str]) -> str:
         return f"{self.pages}/{row[self.key]}"
@@ -74,7 +75,7 @@ def settings(layout: Layout) -> Profiles | None:
     with open(table, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     return Profiles(layout.root / spec["notebook"], spec["parameter"], rows, spec["key"],
-                    spec["title"], spec["group"], spec["pages"], spec["under"])
+                    spec["title"], spec["group"], spec["pages"], spec["under"], layout.root)
 
 
 def jobs(layout: Layout, scenario: Scenario, profiles: Profiles) -> list[Job]:
@@ -84,8 +85,46 @@ def jobs(layout: Layout, scenario: Scenario, profiles: Profiles) -> list[Job]:
                 profiles.page(row)) for row in profiles.rows]
 
 
+def region_list(profiles: Profiles, rows: list[dict[str, str]]) -> list[str]:
+    """A group's footprints as a Markdown list, each linking to its profile with its
+    headline figures in words (people, the published gap, the July 2017 rating): a list
+    rather than a table, so that it reads on a phone. The figures come from the function
+    behind the index of the 44 (``stpbook.chapters.footprint_index.footprint_table``);
+    empty when the book's data cannot be read (a test's bare table)."""
+    from ..chapters import footprint_index
+    from ..layout import Layout
+
+    try:
+        frame = footprint_index.footprint_table(
+            footprint_index.inputs(Layout(profiles.root))).set_index("stp17cd")
+    except Exception:  # noqa: BLE001 - the plain list of links is still worth having
+        return []
+    out = []
+    for row in rows:
+        code = row[profiles.key]
+        if code not in frame.index:
+            return []
+        f = frame.loc[code]
+        people = f"{f['population_mid2016'] / 1e6:.2f} million people" + (
+            " (this book's estimate)" if f["population_basis"] == "apportioned" else "")
+        gap = (f"a published gap of £{f['gap_gbp_m']:,.0f}m a year by 2020/21"
+               if f["gap_gbp_m"] == f["gap_gbp_m"] else
+               f"published gap: {f['gap_words']}")
+        rating = (f"rated \"{f['rating'].lower()}\" in July 2017"
+                  if f["rating"] != footprint_index.NOT_FOUND
+                  else "July 2017 rating not found in the sources")
+        out.append(f"- [{row[profiles.title]}](./{code}.ipynb): {people}; {gap}; {rating}.")
+    return out + ["", "People: Office for National Statistics, mid-2016 estimates. Gap: each "
+                  "plan's published do-nothing gap, where the book found a usable one; \"none "
+                  "found\" and \"doubtful\" are not zeros. Rating: NHS England's dashboard "
+                  "of 21 July 2017 rated all 44 footprints, but the sources name only some "
+                  "of the ratings. Each footprint's page gives its sources."]
+
+
 def group_pages(profiles: Profiles) -> dict[str, bytes]:
-    """A short page per group listing its profiles (site path -> Markdown)."""
+    """A short page per group: what the group is and a list of its footprints, each
+    linking to its profile with its headline figures (without the book's data, the
+    links alone) (site path -> Markdown)."""
     out = {}
     for group, rows in profiles.groups().items():
         lines = [f"# {group}", "",
@@ -93,7 +132,9 @@ def group_pages(profiles: Profiles) -> dict[str, bytes]:
                  f"of the {group} region of NHS England in 2017. Each profile gives the "
                  "footprint's population, its published gap, its proposed hospital changes "
                  "and what became of them.", ""]
-        lines += [f"- [{row[profiles.title]}](./{row[profiles.key]}.ipynb)" for row in rows]
+        listed = region_list(profiles, rows) if profiles.root else []
+        lines += listed or [f"- [{row[profiles.title]}](./{row[profiles.key]}.ipynb)"
+                           for row in rows]
         out[f"{profiles.pages}/{slug(group)}.md"] = ("\n".join(lines) + "\n").encode()
     return out
 

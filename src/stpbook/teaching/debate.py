@@ -32,6 +32,7 @@ class Evidence:
     text: str
     sources: tuple[str, ...]
     read: tuple[str, ...]
+    book_credit: str = ""  # the book's own work ("this book's count ... (chapter 4)")
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,12 @@ def load(path: Path | None = None) -> Kit:
             _words(r["who"]),
             _words(r["case"]),
             tuple(
-                Evidence(_words(e["text"]), tuple(e.get("sources", [])), tuple(e.get("read", [])))
+                Evidence(
+                    _words(e["text"]),
+                    tuple(e.get("sources", [])),
+                    tuple(e.get("read", [])),
+                    _words(e.get("book_credit", "")),
+                )
                 for e in r["evidence"]
             ),
             r.get("chart"),
@@ -130,6 +136,21 @@ def fill(text: str, book: Book) -> str:
     return PLACEHOLDER.sub(lambda m: book.number(m.group(1)), text)
 
 
+def anchor(role: Role) -> str:
+    """The label of a role's section (hyphens only, so it is also its HTML id)."""
+    return f"debate-{role.id.replace('_', '-')}"
+
+
+def credits(ev: Evidence, book: Book) -> str:
+    """Who a piece of evidence is from: the book's own work first, then the sources by
+    author, outlet and date."""
+    words = [ev.book_credit] if ev.book_credit else []
+    if ev.sources:
+        words.append(book.credits(list(ev.sources)))
+    text = "; ".join(words)
+    return text[:1].upper() + text[1:] if text else ""
+
+
 def references(kit: Kit) -> list[str]:
     """Every number reference the kit uses (for tests)."""
     found = []
@@ -142,10 +163,52 @@ def references(kit: Kit) -> list[str]:
 # --- the page --------------------------------------------------------------------------
 
 
-def _sources_md(keys: tuple[str, ...], book: Book) -> str:
-    if not keys:
+def _sources_md(ev: Evidence, book: Book) -> str:
+    if not (ev.sources or ev.book_credit):
         return ""
-    return f" *Source: {book.credits(list(keys))}* {{cite}}`{','.join(keys)}`."
+    cite = f" {{cite}}`{','.join(ev.sources)}`" if ev.sources else ""
+    return f" *Source: {credits(ev, book)}*{cite}."
+
+
+def order_table(kit: Kit) -> str:
+    """The speaking order as one raw HTML table (the book's ``stp-table``: three short
+    columns that never squeeze a word on a phone), each speaker linked to its card."""
+    esc = html.escape
+    rows = []
+    for i, (rid, minutes) in enumerate(kit.order, 1):
+        role = kit.role(rid)
+        rows.append(
+            (
+                str(i),
+                f'<a href="#{anchor(role)}">{esc(role.name)}</a>, '
+                f"{SIDES[role.side].split(' the ')[0].lower()}",
+                str(minutes),
+            )
+        )
+    rows += [
+        ("", "Changeovers between speakers, in all", str(kit.changeover_minutes)),
+        ("", "Questions from the floor to named speakers", str(kit.floor_minutes)),
+        ("", "Closing speech for the motion", str(kit.closing_minutes)),
+        ("", "Closing speech against the motion", str(kit.closing_minutes)),
+        ("", "Closing vote, compared with the opening vote", str(kit.vote_minutes)),
+        ("", "<b>The debate in all</b>", f"<b>{kit.minutes}</b>"),
+    ]
+    head = (
+        '<th scope="col" class="stp-num" style="text-align:right">No.</th>'
+        '<th scope="col" class="stp-text" style="text-align:left">Who speaks</th>'
+        '<th scope="col" class="stp-num" style="text-align:right">Minutes</th>'
+    )
+    body = "".join(
+        f'<tr><td class="stp-num" style="text-align:right">{a}</td>'
+        f'<td class="stp-text" style="text-align:left">{b}</td>'
+        f'<td class="stp-num" style="text-align:right">{c}</td></tr>'
+        for a, b, c in rows
+    )
+    return (
+        '<div class="stp-table-wrap"><table class="stp-table">'
+        "<caption>Who speaks when, in minutes</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
 
 
 def page(book: Book, kit: Kit | None = None) -> str:
@@ -180,22 +243,7 @@ def page(book: Book, kit: Kit | None = None) -> str:
         "(debate-order)=",
         "## Speaking order and timings",
         "",
-        "| Order | Speaker | Side | Minutes |",
-        "| --: | :-- | :-- | --: |",
-    ]
-    for i, (rid, minutes) in enumerate(kit.order, 1):
-        role = kit.role(rid)
-        lines.append(
-            f"| {i} | {{ref}}`{role.name} <debate-{role.id}>` | "
-            f"{SIDES[role.side].split(' the ')[0]} | {minutes} |"
-        )
-    lines += [
-        f"| | Changeovers between speakers, in all | | {kit.changeover_minutes} |",
-        f"| | Questions from the floor to named speakers | | {kit.floor_minutes} |",
-        f"| | Closing speech for the motion | | {kit.closing_minutes} |",
-        f"| | Closing speech against the motion | | {kit.closing_minutes} |",
-        f"| | Closing vote, compared with the opening vote | | {kit.vote_minutes} |",
-        f"| | **The debate in all** | | **{kit.minutes}** |",
+        order_table(kit),
         "",
         "The chair (the seminar leader, or a student) takes an opening vote before the "
         "first speech, keeps time strictly, and takes the closing vote after the closing "
@@ -211,7 +259,7 @@ def page(book: Book, kit: Kit | None = None) -> str:
     for role in kit.roles:
         place, minutes = kit.slot(role.id)
         lines += [
-            f"(debate-{role.id})=",
+            f"({anchor(role)})=",
             f"### {role.name}: {SIDES[role.side].lower()}",
             "",
             f"*Speaks {ORDINALS[place - 1]}, for {minutes} minutes.* {role.who}",
@@ -224,7 +272,7 @@ def page(book: Book, kit: Kit | None = None) -> str:
         for ev in role.evidence:
             read = ", ".join(f"{{ref}}`{label}`" for label in ev.read)
             lines.append(
-                f"- {fill(ev.text, book)}{_sources_md(ev.sources, book)}"
+                f"- {fill(ev.text, book)}{_sources_md(ev, book)}"
                 + (f" Read: {read}." if read else "")
             )
         if role.chart:
@@ -276,7 +324,8 @@ ul { margin: 2pt 0; padding-left: 14pt; } li { margin-bottom: 3pt; }
 figure { margin: 6pt 0 0; } figure svg { max-height: 82mm; width: auto; }
 figcaption { font-size: 8pt; color: #444; }
 .slot { float: right; font-size: 9pt; border: 1px solid #111; padding: 1pt 5pt; }
-@media screen { .card { border-bottom: 2px dashed #999; padding: 12px 0 24px; } }
+@media screen { main { padding: 0 12px; }
+  .card { border-bottom: 2px dashed #999; padding: 12px 0 24px; } }
 """
 
 
@@ -295,6 +344,7 @@ def cards_html(book: Book, kit: Kit | None = None) -> str:
     esc = html.escape
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
         "<title>The STP book: debate role cards</title>",
         "<meta name='description' content='Printable role cards for the STP book's "
         "debate: one card a page, with each side's strongest evidence and sources.'>",
@@ -312,7 +362,7 @@ def cards_html(book: Book, kit: Kit | None = None) -> str:
             "<h2>Your strongest evidence</h2><ul>",
         ]
         for ev in role.evidence:
-            source = esc(book.credits(list(ev.sources))) if ev.sources else ""
+            source = esc(credits(ev, book))
             read = _read_words(ev.read, titles)
             extra = " ".join(
                 x

@@ -32,7 +32,18 @@ from .printing import fix_pdf_dates, source_date, write_pdf  # noqa: F401 - re-e
 STORY = "The story"  # the part of the table of contents whose chapters the handout covers
 OFFLINE = "stp-book-offline.zip"
 
-# (what, chapter.name reference, sources): the handout's table of key figures.
+# The book's own work, credited as such in the table of key figures (not as an article).
+BOOK = "book:"
+
+# Timeline rows whose source in the book's data is a secondary or later page: the
+# handout credits the source the chapters cite for the same event instead.
+TIMELINE_SOURCES = {
+    "Prime Minister announces five-year NHS funding settlement": "healthcareleader_settlement_2018",
+    "White paper Integration and innovation published": "dhsc_integration_innovation_2021",
+}
+
+# (what, chapter.name reference, sources): the handout's table of key figures; a source
+# starting "book:" is the book's own work, in words.
 KEY_FIGURES = (
     (
         "The Forward View's gap by 2020/21 if funding stayed flat and nothing changed "
@@ -99,7 +110,7 @@ KEY_FIGURES = (
     (
         "Hospital proposals in the plans, counted once each (this book's count)",
         "reconfigurations.proposals",
-        ("alderwick_kingsfund_stps_2016", "inews_24_ae_2017"),
+        (f"{BOOK}This book's count from the plans and the press reports of them (chapter 4)",),
     ),
     (
         "CCG leaders' confidence in their plan as printed: low + medium + high",
@@ -227,11 +238,25 @@ def _figure_value(ref: str, numbers: Book) -> str:
     return numbers.number(ref)
 
 
+def _credits(keys: tuple[str, ...], numbers: Book) -> str:
+    words = [key[len(BOOK) :] if key.startswith(BOOK) else numbers.credit(key) for key in keys]
+    text = "; ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def timeline_source(event: str, key: str) -> str:
+    """The source the handout credits for a timeline row (see ``TIMELINE_SOURCES``)."""
+    for start, better in TIMELINE_SOURCES.items():
+        if event.startswith(start):
+            return better
+    return key
+
+
 def key_figures(layout: Layout, numbers: Book | None = None) -> list[tuple[str, str, str]]:
     """(what, value, credit) for the handout's table of key figures."""
     numbers = numbers or book(layout)
     return [
-        (what, _figure_value(ref, numbers), numbers.credits(list(keys), start=True))
+        (what, _figure_value(ref, numbers), _credits(keys, numbers))
         for what, ref, keys in KEY_FIGURES
     ]
 
@@ -245,6 +270,7 @@ def page(layout: Layout, numbers: Book | None = None) -> str:
     esc = html.escape
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
         "<title>The STP book: student handout</title>",
         "<meta name='description' content='The STP book in brief: key figures with "
         "their sources, a timeline, what each chapter teaches and the questions for "
@@ -271,7 +297,9 @@ def page(layout: Layout, numbers: Book | None = None) -> str:
     timeline = data.load("timeline", layout=layout).sort_values("date", kind="stable")
     for _, row in timeline.iterrows():
         when = _when(pd.Timestamp(row["date"]), str(row.get("date_precision", "day")))
-        source = numbers.credit(str(row["source_id"]), start=True) if row.get("source_id") else ""
+        raw = row.get("source_id")
+        key = timeline_source(str(row["event"]), "" if pd.isna(raw) else str(raw))
+        source = numbers.credit(key, start=True) if key else ""
         parts.append(
             f"<tr><td class='date'>{esc(when)}</td><td>{esc(str(row['event']))}"
             f"</td><td class='src'>{esc(source)}</td></tr>"

@@ -34,7 +34,18 @@ PLAN_KEYS = {
 }
 SESSION_KEYS = {"id", "title", "minutes", "steps", "homework"}
 STEP_KEYS = {"minutes", "what", "students", "project", "break", "slides"}
-SLIDE_KEYS = {"title", "kind", "points", "numbers", "chart", "sliders", "sources", "read"}
+SLIDE_KEYS = {
+    "title",
+    "kind",
+    "points",
+    "numbers",
+    "chart",
+    "sliders",
+    "height",
+    "sources",
+    "book_credit",
+    "read",
+}
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,8 @@ class Slide:
     sliders: bool = False
     sources: tuple[str, ...] = ()  # bibliography keys
     read: tuple[str, ...] = ()  # section labels
+    height: int | None = None  # the chart's plot height on the slide, in pixels
+    book_credit: str = ""  # the book's own work the slide shows ("this book's count ...")
 
 
 @dataclass(frozen=True)
@@ -121,6 +134,8 @@ def _slide(raw: dict[str, Any], where: str) -> Slide:
         bool(raw.get("sliders", False)),
         tuple(raw.get("sources", [])),
         tuple(raw.get("read", [])),
+        int(raw["height"]) if raw.get("height") else None,
+        " ".join(str(raw.get("book_credit", "")).split()),
     )
 
 
@@ -262,7 +277,9 @@ def _session_markdown(
         label = "Break. " if step.is_break else ""
         out.append(f"{i}. **{span}.** {label}{step.what.strip()}")
         project = [p for p in (_slides_words(step), _refs(step.project, chapters)) if p]
-        if project and not step.is_break:
+        if step.is_break and project:
+            out.append(f"    - *Project:* {project[0]}, the break's countdown.")
+        elif project:
             out.append(f"    - *Project:* {'; '.join(project)}.")
         out.append(f"    - *Students:* {step.students.strip()}")
     out.append("")
@@ -293,14 +310,12 @@ def page(plans: list[Plan] | None = None, chapters: dict[str, int] | None = None
         "[pre-reading list](87_pre_reading.md) and the "
         "[model answers](86_model_answers.md) go with them.",
         "",
-        "| Plan | Length | Slides |",
-        "| :-- | :-- | :-- |",
     ]
-    for plan in plans:
+    for plan in plans:  # a list, not a table: it reads on a phone
         decks = ", ".join(f'<a href="{FROM_PAGE}/{s.deck}">{s.title}</a>' for s in plan.sessions)
         lines.append(
-            f"| {{ref}}`{plan.short} <lesson-{plan.id}>` | "
-            f"{_time(plan.minutes)} in class | {decks} |"
+            f"- **{{ref}}`{plan.short} <lesson-{plan.id}>`**: {_time(plan.minutes)} in "
+            f"class. Slides: {decks}."
         )
     lines.append("")
     for plan in plans:

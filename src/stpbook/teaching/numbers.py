@@ -12,7 +12,10 @@ References are short strings, so the teaching data files (``lessons.yaml``,
   formatted string its prose cites (``"£1.8bn"``);
 - ``"plans_and_money.stf_chart"``: the chart the chapter draws with that function
   (without sliders, unless asked);
-- ``"plans_and_money.live"``: the chart its live panel draws.
+- ``"plans_and_money.live"``: the chart its live panel draws;
+- ``"reconfigurations.payback(annual_saving_gbp_m=20)"``: the same number with some of
+  the chapter's parameters changed (the chapter's own ``compute``, run again with those
+  values), for a model answer that compares assumptions.
 
 Sources are credited by author, outlet and date (:func:`credit`), never by a
 bibliography key.
@@ -33,6 +36,10 @@ from ..layout import Layout
 from ..parameters import defaults, short_name
 
 REF = re.compile(r"^(?P<chapter>[a-z][a-z_]*)\.(?P<name>[A-Za-z_]\w*)$")
+# A number named in running text: "{plans_and_money.gap_min}" (role cards, slides).
+PLACEHOLDER = re.compile(r"\{([a-z][a-z_]*\.[A-Za-z_]\w*)\}")
+# A reference with changed parameters: "reconfigurations.payback(annual_saving_gbp_m=20)".
+VARIANT = re.compile(r"^\s*(?P<ref>[a-z][a-z_]*\.[A-Za-z_]\w*)\s*\((?P<args>[^()]*)\)\s*$")
 EVAL = re.compile(r"\{eval\}`([^`]+)`")
 CITE = re.compile(r"\{cite(?::\w+)?\}`([^`]*)`")
 ROLE_REF = re.compile(r"\{(?:ref|numref|doc)\}`([^`<]*?)\s*(?:<([^`>]+)>)?`")
@@ -109,14 +116,27 @@ class Chapter:
     inputs: Any
     values: dict[str, Any]
     results: Any
+    variants: dict[tuple, Any] = field(default_factory=dict)
 
     @property
     def short(self) -> str:
         return short_name(self.stem)
 
-    def text(self, name: str) -> str:
+    def variant(self, **overrides: Any) -> Any:
+        """The chapter's results with some parameters changed (validated against its
+        declaration), computed once per set of values."""
+        from ..parameters import validate
+
+        typed = validate(self.stem, overrides, self.inputs.layout)
+        key = tuple(sorted((k, repr(v)) for k, v in typed.items()))
+        if key not in self.variants:
+            self.variants[key] = self.module.compute(self.inputs, **{**self.values, **typed})
+        return self.variants[key]
+
+    def text(self, name: str, **overrides: Any) -> str:
+        results = self.variant(**overrides) if overrides else self.results
         try:
-            return str(getattr(self.results.text, name))
+            return str(getattr(results.text, name))
         except AttributeError:
             raise BuildError(
                 f"chapter {self.stem} has no number {name!r} in its results' "
@@ -172,7 +192,12 @@ class Book:
         return self.chapter(match["chapter"]), match["name"]
 
     def number(self, ref: str) -> str:
-        """``"forward_view.needed"`` -> ``"2.8%"``."""
+        """``"forward_view.needed"`` -> ``"2.8%"``; ``"reconfigurations.npv(
+        annual_saving_gbp_m=20)"`` -> the chapter's ``npv`` with that saving."""
+        match = VARIANT.match(ref)
+        if match:
+            chapter, name = self.split(match["ref"])
+            return chapter.text(name, **_arguments(match["args"], ref))
         chapter, name = self.split(ref)
         return chapter.text(name)
 
@@ -241,6 +266,20 @@ class Book:
 
         markdown = ROLE_REF.sub(ref, markdown)
         return LINK.sub(lambda m: m.group(1), markdown)
+
+
+def _arguments(text: str, ref: str) -> dict[str, Any]:
+    """ "a=20, b=0.5, c=E54000028" -> {"a": 20, "b": 0.5, "c": "E54000028"}."""
+    out: dict[str, Any] = {}
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        name, sep, value = part.partition("=")
+        if not sep or not name.strip().isidentifier():
+            raise BuildError(f"{ref!r}: write changed parameters as name=value, name=value")
+        try:
+            out[name.strip()] = int(value) if re.fullmatch(r"\s*-?\d+\s*", value) else float(value)
+        except ValueError:
+            out[name.strip()] = value.strip()
+    return out
 
 
 _BOOKS: dict[str, Book] = {}

@@ -27,7 +27,8 @@ from .sections import WORDS_PER_MINUTE, sections
 
 READING = Path(__file__).with_name("reading.yaml")
 ANSWERS = Path(__file__).with_name("answers.md")
-PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z_]*\.[A-Za-z_]\w*)\s*\}\}")
+# {{chapter.name}}, or {{chapter.name(param=value, ...)}} with parameters changed.
+PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z_]*\.[A-Za-z_]\w*(?:\([^(){}]*\))?)\s*\}\}")
 LESSONS_PAGE = "84_lesson_plans.md"
 DEBATE_PAGE = "85_debate_kit.md"
 READING_PAGE = "87_pre_reading.md"
@@ -54,7 +55,13 @@ def pre_reading(layout: Layout, numbers: Book) -> str:
         "Short reading lists to set before a session, or after it: sections of this book "
         "and a few of the commentaries of 2016-17 it began from, each with its length in "
         "minutes (reading at about 200 words a minute, with a minute for each chart or "
-        "table). Every link opens in the book or on the original publisher's site.",
+        "table). Links open in the book or on the original publisher's site"
+        + (
+            "; where the book holds no web address for a piece, its title and publisher "
+            "are given, to find it by searching."
+            if any(not numbers.url(s["key"]) for s in raw["sources"])
+            else "."
+        ),
         "",
     ]
     for item in raw["lists"]:
@@ -94,10 +101,13 @@ def pre_reading(layout: Layout, numbers: Book) -> str:
         length = f"about {source['words']:,} words, {minutes(source['words'])} minutes"
         if source.get("words_with_replies"):
             length += f" ({minutes(source['words_with_replies'])} with the readers' replies)"
+        publisher = re.sub(r"\s*\((blog|website)\)$", "", entry.get("howpublished", "")) or (
+            "the publisher"
+        )
         where = (
             f" [Read it on the publisher's site]({entry['url']})."
             if entry.get("url")
-            else " Search the publisher's site for its title."
+            else f" Search {publisher}'s website for its title."
         )
         lines += [
             f"- **{numbers.credit(key, start=True)}**, *{entry['title']}* {{cite}}`{key}`: "

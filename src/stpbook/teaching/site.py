@@ -27,6 +27,7 @@ import hashlib
 import html
 import importlib.util
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -125,9 +126,9 @@ def _index(manifest: dict) -> str:
         "<h2>To print</h2><ul>"
         + pdf("handout", "Student handout")
         + pdf("role-cards", "Debate role cards, one a page")
-        + "</ul><h2>The offline pack</h2><ul>"
-        f"<li><a href='{OFFLINE}'>The whole book with these files and its data "
-        "(zip)</a>: unzip it and open <code>index.html</code>.</li></ul>"
+        + "</ul><h2>The offline pack</h2>"
+        f"<p class=\"stp-online-only\"><a href='{OFFLINE}'>The whole book with these files "
+        "and its data (zip)</a>: unzip it and open <code>index.html</code>.</p>"
         "</main></body></html>"
     )
 
@@ -196,6 +197,21 @@ def files(layout: Layout) -> list[Path]:
     )
 
 
+# What the online book says about the offline pack (a link to download it) and what the
+# offline pack's own copy says instead: a copy cannot contain itself, so the link is gone.
+ONLINE_ONLY = re.compile(rb'<(p|div) class="stp-online-only">.*?</\1>', re.DOTALL)
+OFFLINE_NOTE = (
+    b"<p>This copy is the offline pack: everything in it opens from the files, with no "
+    b"network. Copy the whole folder to share it.</p>"
+)
+
+
+def offline_copy(content: bytes) -> bytes:
+    """A page as the offline pack holds it: links to download the pack replaced by a
+    note that this is the pack."""
+    return ONLINE_ONLY.sub(OFFLINE_NOTE, content)
+
+
 def offline_entries(layout: Layout, html_folder: Path) -> list[tuple[str, Path | bytes]]:
     """The offline pack's contents, in a fixed order: a start page and a README, the
     book (with its teaching files, without the pack itself), the data."""
@@ -223,7 +239,12 @@ def offline_entries(layout: Layout, html_folder: Path) -> list[tuple[str, Path |
         rel = path.relative_to(html_folder).as_posix()
         if rel == skip or rel.endswith(".partial") or path.name.startswith(".stpbook"):
             continue
-        entries.append((f"stp-book/book/{rel}", path))
+        content: Path | bytes = path
+        if path.suffix == ".html":
+            data = path.read_bytes()
+            if b"stp-online-only" in data:
+                content = offline_copy(data)
+        entries.append((f"stp-book/book/{rel}", content))
     for path in sorted(p for p in layout.data.rglob("*") if p.is_file()):
         entries.append((f"stp-book/data/{path.relative_to(layout.data).as_posix()}", path))
     return entries

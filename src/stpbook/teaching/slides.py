@@ -26,18 +26,23 @@ import json
 from pathlib import Path
 
 from .lessons import Session, Slide, load
-from .numbers import Book
+from .numbers import PLACEHOLDER, Book
 from .sections import Section, sections
 
 BUNDLE = "vega-bundle.js"
 TO_CHAPTERS = "../../../chapters"  # from _static/teaching/slides/ to chapters/
-# Chart text made larger for a projector, where the chart does not set its own size.
+# Chart text for a projector: no text on a slide's chart is smaller than this (CSS
+# pixels at 1024x768, before the chart is fitted to the slide; see ``projector``).
+MIN_TEXT = 15
 PROJECTOR_CONFIG = {
-    "axis": {"labelFontSize": 14, "titleFontSize": 15},
-    "legend": {"labelFontSize": 14, "titleFontSize": 14},
-    "title": {"fontSize": 19, "subtitleFontSize": 15},
-    "header": {"labelFontSize": 14, "titleFontSize": 14},
+    "axis": {"labelFontSize": MIN_TEXT, "titleFontSize": MIN_TEXT + 1},
+    "legend": {"labelFontSize": MIN_TEXT, "titleFontSize": MIN_TEXT},
+    "title": {"fontSize": MIN_TEXT + 5, "subtitleFontSize": MIN_TEXT},
+    "header": {"labelFontSize": MIN_TEXT, "titleFontSize": MIN_TEXT},
+    "text": {"fontSize": MIN_TEXT},
 }
+FONT_KEYS = ("fontSize", "labelFontSize", "titleFontSize", "subtitleFontSize")
+LINE_KEYS = ("lineHeight", "labelLineHeight", "titleLineHeight", "subtitleLineHeight")
 
 CSS = """
 * { box-sizing: border-box; }
@@ -60,10 +65,10 @@ main { position: relative; width: 100vw; height: 100vh; }
 .number span { font-size: 0.62em; color: #333; display: block; }
 .chart { flex: 1 1 auto; min-width: 0; min-height: 0; margin: 0; }
 .chart .vega-embed { width: 100%; display: block; }
-.chart svg { display: block; max-width: 100%; max-height: 70vh; width: auto;
+.chart svg { display: block; max-width: 100%; max-height: 72vh; width: auto;
   height: auto; }
-.chart.controls svg { max-height: 58vh; }
-.chart .vega-bindings { font-size: 0.55em; margin-top: 0.4em; }
+.chart.controls svg { max-height: 63vh; }
+.chart .vega-bindings { font-size: 0.6em; margin-top: 0.3em; }
 .chart .vega-bind { margin: 0.15em 0; }
 .chart .vega-bind-name { font-weight: bold; margin-right: 0.4em; }
 .chart input[type=range] { width: 11em; vertical-align: middle; }
@@ -108,8 +113,24 @@ SCRIPT = """
                            svg.getAttribute('height'));
         }
         window.stpViews[el.id] = r.view;
+        percentSliders(el);
       })
       .catch(function (e) { console.error(e); });
+  }
+  // A slider over a fraction ("(fraction; 0.01 = 1%)") shows its value as a percentage.
+  function percentSliders(el) {
+    el.querySelectorAll('.vega-bind').forEach(function (b) {
+      var name = b.querySelector('.vega-bind-name');
+      var input = b.querySelector('input[type=range]');
+      var shown = input && input.nextElementSibling;
+      if (!name || !input || !shown || !/\\(fraction[^)]*\\)/.test(name.textContent)) { return; }
+      name.textContent = name.textContent.replace(/\\(fraction[^)]*\\)/, '(%)');
+      function pct() {
+        shown.textContent = String(Math.round(parseFloat(input.value) * 10000) / 100) + '%';
+      }
+      input.addEventListener('input', pct);
+      pct();
+    });
   }
   function tick(slide) {
     var el = slide.querySelector('.clock'); if (!el) { return; }
@@ -168,13 +189,50 @@ SCRIPT = """
 """
 
 
-def projector(spec: dict) -> dict:
-    """A chart's spec with larger text for a projector, where the chart's own
-    configuration does not already set a size."""
+def _raise_fonts(node: object) -> object:
+    """Every font size in a spec raised to at least ``MIN_TEXT`` (sizes given as
+    expressions are left alone)."""
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            if key in FONT_KEYS and isinstance(value, int | float) and value < MIN_TEXT:
+                out[key] = MIN_TEXT
+            elif key in LINE_KEYS and isinstance(value, int | float) and value < MIN_TEXT + 3:
+                out[key] = MIN_TEXT + 3
+            elif key == "labelLimit" and isinstance(value, int | float):
+                out[key] = int(value * 1.4)  # room for the larger labels
+            else:
+                out[key] = _raise_fonts(value)
+        return out
+    if isinstance(node, list):
+        return [_raise_fonts(v) for v in node]
+    return node
+
+
+def projector(spec: dict, height: int | None = None) -> dict:
+    """A chart's spec for a projector at 1024x768: no text smaller than ``MIN_TEXT``
+    (the chart's own sizes are raised, its configuration's defaults too), and, with
+    ``height``, the plot that tall (a long bar chart squeezed onto one slide)."""
+    spec = _raise_fonts(spec)
     config = dict(spec.get("config") or {})
     for group, sizes in PROJECTOR_CONFIG.items():
-        config[group] = {**sizes, **(config.get(group) or {})}
-    return {**spec, "config": config}
+        own = config.get(group) or {}
+        config[group] = {
+            **own,
+            **{
+                k: max(v, own.get(k, 0)) if isinstance(own.get(k, 0), int | float) else v
+                for k, v in sizes.items()
+            },
+        }
+    spec = {**spec, "config": config}
+    if height:
+        spec["height"] = height
+    return spec
+
+
+def fill(text: str, book: Book) -> str:
+    """Slide text with each ``{chapter.name}`` replaced by the book's number."""
+    return PLACEHOLDER.sub(lambda m: book.number(m.group(1)), text)
 
 
 def _esc(text: str) -> str:
@@ -229,12 +287,12 @@ def slide_html(
         size = " small" if slide.chart else ""
         points = (
             f'<ul class="points{size}">'
-            + "".join(f"<li>{_esc(p)}</li>" for p in slide.points)
+            + "".join(f"<li>{_esc(fill(p, book))}</li>" for p in slide.points)
             + "</ul>"
         )
     chart_spec, modelled = "", False
     if slide.chart:
-        spec = projector(book.chart(slide.chart, sliders=slide.sliders).to_dict())
+        spec = projector(book.chart(slide.chart, sliders=slide.sliders).to_dict(), slide.height)
         meta = spec.get("usermeta", {}) or {}
         modelled = bool(meta.get("modelled"))
         alt_text = _esc(meta.get("alt", slide.title))
@@ -248,7 +306,11 @@ def slide_html(
         chart_spec = f'<script type="application/json" id="{sid}-chart-spec">{payload}</script>'
     else:
         body.append(numbers + points)
-    credits = book.credits(list(slide.sources)) if slide.sources else ""
+    credits = (
+        "; ".join(c for c in (slide.book_credit, book.credits(list(slide.sources))) if c)
+        if (slide.sources or slide.book_credit)
+        else ""
+    )
     if modelled:
         credits = "Chart modelled by this book. " + credits
     foot = [f"Sources: {_esc(credits)}" if credits else "", _read_links(slide.read, found)]
