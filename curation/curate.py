@@ -31,16 +31,21 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-
 RAW = {
     "ccg_stp": "Clinical_Commissioning_Group_to_STPs_April_2017_Lookup_in_England_V3.csv",
-    "ccg_region": ("Clinical_Commissioning_Group_to_NHS_England_Region_Local_Office_and_"
-                   "NHS_England_Region_April_2017_Lookup_in_England_V3.csv"),
-    "lsoa": ("LSOA_2011_to_Clinical_Commissioning_Groups_to_Sustainability_and_"
-             "Transformation_Partnerships_April_2017_Lookup_in_England.csv"),
+    "ccg_region": (
+        "Clinical_Commissioning_Group_to_NHS_England_Region_Local_Office_and_"
+        "NHS_England_Region_April_2017_Lookup_in_England_V3.csv"
+    ),
+    "lsoa": (
+        "LSOA_2011_to_Clinical_Commissioning_Groups_to_Sustainability_and_"
+        "Transformation_Partnerships_April_2017_Lookup_in_England.csv"
+    ),
     "mye": "ukmidyearestimates2016_MYE2_All_England_LAD_all_ages.csv",
-    "boundaries": ("Sustainability_and_Transformation_Partnerships_February_2017_Ultra_"
-                   "Generalised_Clipped_Boundaries_in_England.geojson"),
+    "boundaries": (
+        "Sustainability_and_Transformation_Partnerships_February_2017_Ultra_"
+        "Generalised_Clipped_Boundaries_in_England.geojson"
+    ),
     "hocl": "hocl_health_expenditure_england_1979_2019.csv",
     "realcentre_budgets": "realcentre_dhsc_nhse_budgets_2013_2028.csv",
     "realcentre_growth": "realcentre_real_growth_by_government.csv",
@@ -104,7 +109,9 @@ def footprints(sources: Path) -> list[dict]:
 
     by_stp: dict[str, dict] = {}
     for r in ccg_stp:
-        stp = by_stp.setdefault(r["STP17CD"], {"stp17nm": r["STP17NM"], "ccgs": [], "regions": set()})
+        stp = by_stp.setdefault(
+            r["STP17CD"], {"stp17nm": r["STP17NM"], "ccgs": [], "regions": set()}
+        )
         stp["ccgs"].append(r["CCG17CD"])
         stp["regions"].add(region[r["CCG17CD"]])
     rows = []
@@ -112,25 +119,27 @@ def footprints(sources: Path) -> list[dict]:
         stp = by_stp[code]
         if len(stp["regions"]) != 1:
             raise SystemExit(f"{code} spans more than one NHS England region: {stp['regions']}")
-        (nhser_cd, nhser_nm), = stp["regions"]
+        ((nhser_cd, nhser_nm),) = stp["regions"]
         p = props[code]
         if p["stp17nm"] != stp["stp17nm"]:
             raise SystemExit(f"{code}: boundary name {p['stp17nm']!r} != lookup {stp['stp17nm']!r}")
-        rows.append({
-            "stp17cd": code,
-            "stp17nm": stp["stp17nm"],
-            "nhser17cd": nhser_cd,
-            "nhser17nm": nhser_nm,
-            "population_mid2016": round(pop[code]),
-            "population_basis": "apportioned" if code in split else "exact",
-            "population_source_id": "ons_mye_2016",
-            "n_ccgs": len(stp["ccgs"]),
-            "ccg17_codes": ";".join(sorted(stp["ccgs"])),
-            "area_km2": round(p["st_areashape"] / 1e6, 1),
-            "centroid_lat": round(p["lat"], 5),
-            "centroid_long": round(p["long"], 5),
-            "source_id": "ons_lsoa_ccg_stp_lookup_2017",
-        })
+        rows.append(
+            {
+                "stp17cd": code,
+                "stp17nm": stp["stp17nm"],
+                "nhser17cd": nhser_cd,
+                "nhser17nm": nhser_nm,
+                "population_mid2016": round(pop[code]),
+                "population_basis": "apportioned" if code in split else "exact",
+                "population_source_id": "ons_mye_2016",
+                "n_ccgs": len(stp["ccgs"]),
+                "ccg17_codes": ";".join(sorted(stp["ccgs"])),
+                "area_km2": round(p["st_areashape"] / 1e6, 1),
+                "centroid_lat": round(p["lat"], 5),
+                "centroid_long": round(p["long"], 5),
+                "source_id": "ons_lsoa_ccg_stp_lookup_2017",
+            }
+        )
     return rows
 
 
@@ -154,19 +163,29 @@ def boundaries(sources: Path) -> dict:
         if g["type"] == "Polygon":
             coords = [r for r in (_round_ring(r) for r in g["coordinates"]) if len(r) >= 4]
         else:
-            coords = [[r for r in (_round_ring(r) for r in poly) if len(r) >= 4]
-                      for poly in g["coordinates"]]
+            coords = [
+                [r for r in (_round_ring(r) for r in poly) if len(r) >= 4]
+                for poly in g["coordinates"]
+            ]
             coords = [p for p in coords if p]
-        features.append({"type": "Feature",
-                         "properties": {"stp17cd": f["properties"]["stp17cd"],
-                                        "stp17nm": f["properties"]["stp17nm"]},
-                         "geometry": {"type": g["type"], "coordinates": coords}})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "stp17cd": f["properties"]["stp17cd"],
+                    "stp17nm": f["properties"]["stp17nm"],
+                },
+                "geometry": {"type": g["type"], "coordinates": coords},
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
 def nhse_budget(sources: Path) -> list[dict]:
-    pesa = {int(r["fiscal_year_start"]): float(r["nhse_rdel_cash_gbp_bn"])
-            for r in _read(sources, "pesa_nhse")}
+    pesa = {
+        int(r["fiscal_year_start"]): float(r["nhse_rdel_cash_gbp_bn"])
+        for r in _read(sources, "pesa_nhse")
+    }
     rows = []
     for r in _read(sources, "realcentre_budgets"):
         if r["budget_type"] != "nhse_rdel":
@@ -175,15 +194,19 @@ def nhse_budget(sources: Path) -> list[dict]:
         cash_bn = float(r["cash_gbp_m"]) / 1000
         if r["status"] == "outturn" and abs(pesa.get(start, cash_bn) - cash_bn) > 0.0005:
             raise SystemExit(f"NHS England {start}: REAL Centre {cash_bn} != PESA {pesa[start]}")
-        rows.append({
-            "fiscal_year_start": start,
-            "financial_year": r["financial_year"],
-            "cash_gbp_bn": round(cash_bn, 3),
-            "real_gbp_bn_2025_26_prices": round(float(r["real_gbp_m_2025_26_prices"]) / 1000, 3),
-            "deflator_to_2025_26": round(float(r["multiplier_to_2025_26_prices"]), 6),
-            "status": r["status"],
-            "source_id": "realcentre_budget_data_2025",
-        })
+        rows.append(
+            {
+                "fiscal_year_start": start,
+                "financial_year": r["financial_year"],
+                "cash_gbp_bn": round(cash_bn, 3),
+                "real_gbp_bn_2025_26_prices": round(
+                    float(r["real_gbp_m_2025_26_prices"]) / 1000, 3
+                ),
+                "deflator_to_2025_26": round(float(r["multiplier_to_2025_26_prices"]), 6),
+                "status": r["status"],
+                "source_id": "realcentre_budget_data_2025",
+            }
+        )
     return sorted(rows, key=lambda r: r["fiscal_year_start"])
 
 
@@ -196,20 +219,22 @@ def health_spending(sources: Path) -> list[dict]:
         keep[r["financial_year"]] = r  # later rows (newer basis) replace earlier ones
     rows = []
     for fy, r in keep.items():
-        rows.append({
-            "fiscal_year_start": _start(fy),
-            "financial_year": fy,
-            "cash_gbp_bn": float(r["cash_gbp_bn"]),
-            "real_gbp_bn_2018_19_prices": float(r["real_gbp_bn_2018_19_prices"]),
-            "real_change_pct": float(r["real_change_pct"]) if r["real_change_pct"] else None,
-            "accounting_basis": {
-                "cash/resource basis as published (pre-1999/00)": "pre_resource_accounting",
-                "Stage 1 resource basis": "resource_stage_1",
-                "Stage 2 resource basis": "resource_stage_2",
-            }[r["accounting_basis"]],
-            "status": r["status"],
-            "source_id": "hocl_cbp0724_table2",
-        })
+        rows.append(
+            {
+                "fiscal_year_start": _start(fy),
+                "financial_year": fy,
+                "cash_gbp_bn": float(r["cash_gbp_bn"]),
+                "real_gbp_bn_2018_19_prices": float(r["real_gbp_bn_2018_19_prices"]),
+                "real_change_pct": float(r["real_change_pct"]) if r["real_change_pct"] else None,
+                "accounting_basis": {
+                    "cash/resource basis as published (pre-1999/00)": "pre_resource_accounting",
+                    "Stage 1 resource basis": "resource_stage_1",
+                    "Stage 2 resource basis": "resource_stage_2",
+                }[r["accounting_basis"]],
+                "status": r["status"],
+                "source_id": "hocl_cbp0724_table2",
+            }
+        )
     return sorted(rows, key=lambda r: r["fiscal_year_start"])
 
 
@@ -217,65 +242,102 @@ def sr2015_plans(sources: Path) -> list[dict]:
     def num(v: str):
         return float(v) if v else None
 
-    return [{
-        "fiscal_year_start": _start(r["financial_year"]),
-        "financial_year": r["financial_year"],
-        "dh_resource_del_excl_depreciation_gbp_bn": num(r["dh_resource_del_excl_depreciation_gbp_bn"]),
-        "dh_capital_del_gbp_bn": num(r["dh_capital_del_gbp_bn"]),
-        "dh_total_del_gbp_bn": num(r["dh_total_del_gbp_bn"]),
-        "nhse_tdel_gbp_bn": num(r["nhs_england_tdel_gbp_bn"]),
-        "nhse_real_growth_pct": num(r["nhs_england_real_growth_pct"]),
-        "cumulative_real_increase_gbp_bn": num(r["cumulative_delivery_of_10bn_commitment_gbp_bn"]),
-        "source_id": "dh_sr2015",
-    } for r in _read(sources, "sr2015")]
+    return [
+        {
+            "fiscal_year_start": _start(r["financial_year"]),
+            "financial_year": r["financial_year"],
+            "dh_resource_del_excl_depreciation_gbp_bn": num(
+                r["dh_resource_del_excl_depreciation_gbp_bn"]
+            ),
+            "dh_capital_del_gbp_bn": num(r["dh_capital_del_gbp_bn"]),
+            "dh_total_del_gbp_bn": num(r["dh_total_del_gbp_bn"]),
+            "nhse_tdel_gbp_bn": num(r["nhs_england_tdel_gbp_bn"]),
+            "nhse_real_growth_pct": num(r["nhs_england_real_growth_pct"]),
+            "cumulative_real_increase_gbp_bn": num(
+                r["cumulative_delivery_of_10bn_commitment_gbp_bn"]
+            ),
+            "source_id": "dh_sr2015",
+        }
+        for r in _read(sources, "sr2015")
+    ]
 
 
 def real_growth_by_government(sources: Path) -> list[dict]:
-    keys = {"Thatcher & Major": "thatcher_major", "Blair & Brown": "blair_brown",
-            "Coalition": "coalition", "Cameron & May": "cameron_may",
-            "Johnson, Truss & Sunak": "johnson_truss_sunak", "Starmer": "starmer",
-            "Long-run Pre-Covid": "long_run_pre_covid"}
+    keys = {
+        "Thatcher & Major": "thatcher_major",
+        "Blair & Brown": "blair_brown",
+        "Coalition": "coalition",
+        "Cameron & May": "cameron_may",
+        "Johnson, Truss & Sunak": "johnson_truss_sunak",
+        "Starmer": "starmer",
+        "Long-run Pre-Covid": "long_run_pre_covid",
+    }
     rows = []
     for r in _read(sources, "realcentre_growth"):
         start, end = r["start_financial_year"], r["end_financial_year"]
-        rows.append({
-            "period_id": keys[r["period_label"]],
-            "period_label": r["period_label"],
-            "start_financial_year": start,
-            "end_financial_year": end,
-            "start_year": _start(start),
-            "end_year": _start(end),
-            "start_real_gbp_bn_2025_26_prices": float(r["start_dhsc_tdel_real_gbp_bn_2025_26_prices"])
-            if r["start_dhsc_tdel_real_gbp_bn_2025_26_prices"] else None,
-            "end_real_gbp_bn_2025_26_prices": float(r["end_dhsc_tdel_real_gbp_bn_2025_26_prices"])
-            if r["end_dhsc_tdel_real_gbp_bn_2025_26_prices"] else None,
-            "avg_annual_real_growth_pct": float(r["avg_annual_real_growth_pct"]),
-            "status": "planned" if r["period_label"] == "Starmer" else "outturn",
-            "source_id": "realcentre_growth_by_government_2025",
-        })
+        rows.append(
+            {
+                "period_id": keys[r["period_label"]],
+                "period_label": r["period_label"],
+                "start_financial_year": start,
+                "end_financial_year": end,
+                "start_year": _start(start),
+                "end_year": _start(end),
+                "start_real_gbp_bn_2025_26_prices": float(
+                    r["start_dhsc_tdel_real_gbp_bn_2025_26_prices"]
+                )
+                if r["start_dhsc_tdel_real_gbp_bn_2025_26_prices"]
+                else None,
+                "end_real_gbp_bn_2025_26_prices": float(
+                    r["end_dhsc_tdel_real_gbp_bn_2025_26_prices"]
+                )
+                if r["end_dhsc_tdel_real_gbp_bn_2025_26_prices"]
+                else None,
+                "avg_annual_real_growth_pct": float(r["avg_annual_real_growth_pct"]),
+                "status": "planned" if r["period_label"] == "Starmer" else "outturn",
+                "source_id": "realcentre_growth_by_government_2025",
+            }
+        )
     return rows
 
 
 def activity_assumptions(sources: Path) -> list[dict]:
-    ids = {"Outpatients": "outpatients", "Elective inpatients": "elective_inpatients",
-           "A&E attendances": "ae_attendances", "Non-elective inpatients": "non_elective_inpatients"}
-    return [{
-        "activity_id": ids[r["activity_area"]],
-        "activity_area": r["activity_area"],
-        "n_stps_assuming_reduction": int(r["n_stps_with_assumption"]),
-        "min_reduction_pct": float(r["min_reduction_pct"]),
-        "max_reduction_pct": float(r["max_reduction_pct"]),
-        "mean_reduction_pct": float(r["average_reduction_by_2020_21_pct"]),
-        "source_id": "nuffield_shifting_balance_slides_2017",
-    } for r in _read(sources, "nuffield")]
+    ids = {
+        "Outpatients": "outpatients",
+        "Elective inpatients": "elective_inpatients",
+        "A&E attendances": "ae_attendances",
+        "Non-elective inpatients": "non_elective_inpatients",
+    }
+    return [
+        {
+            "activity_id": ids[r["activity_area"]],
+            "activity_area": r["activity_area"],
+            "n_stps_assuming_reduction": int(r["n_stps_with_assumption"]),
+            "min_reduction_pct": float(r["min_reduction_pct"]),
+            "max_reduction_pct": float(r["max_reduction_pct"]),
+            "mean_reduction_pct": float(r["average_reduction_by_2020_21_pct"]),
+            "source_id": "nuffield_shifting_balance_slides_2017",
+        }
+        for r in _read(sources, "nuffield")
+    ]
 
 
 def dashboard_2017(sources: Path) -> list[dict]:
-    ids = {"Outstanding": "outstanding", "Advanced": "advanced",
-           "Making progress": "making_progress", "Needs most improvement": "needs_most_improvement"}
-    return [{"rating": ids[r["overall_rating"]], "rating_label": r["overall_rating"],
-             "n_stps": int(r["n_stps"]), "source_id": "healthcareleader_dashboard_2017"}
-            for r in _read(sources, "dashboard")]
+    ids = {
+        "Outstanding": "outstanding",
+        "Advanced": "advanced",
+        "Making progress": "making_progress",
+        "Needs most improvement": "needs_most_improvement",
+    }
+    return [
+        {
+            "rating": ids[r["overall_rating"]],
+            "rating_label": r["overall_rating"],
+            "n_stps": int(r["n_stps"]),
+            "source_id": "healthcareleader_dashboard_2017",
+        }
+        for r in _read(sources, "dashboard")
+    ]
 
 
 def footprint_areas(sources: Path) -> list[dict]:
@@ -287,13 +349,27 @@ def footprint_areas(sources: Path) -> list[dict]:
     at least one of the district's LSOAs, so a district split between footprints (17 of
     them) appears under each. Sorted by footprint, type, then name.
     """
-    rows = [{"stp17cd": r["STP17CD"], "area_type": "ccg", "code": r["CCG17CD"],
-             "name": r["CCG17NM"], "source_id": "ons_ccg_stp_lookup_2017"}
-            for r in _read(sources, "ccg_stp")]
+    rows = [
+        {
+            "stp17cd": r["STP17CD"],
+            "area_type": "ccg",
+            "code": r["CCG17CD"],
+            "name": r["CCG17NM"],
+            "source_id": "ons_ccg_stp_lookup_2017",
+        }
+        for r in _read(sources, "ccg_stp")
+    ]
     lads = {(r["STP17CD"], r["LAD17CD"]): r["LAD17NM"] for r in _read(sources, "lsoa")}
-    rows += [{"stp17cd": stp, "area_type": "local_authority", "code": lad, "name": name,
-              "source_id": "ons_lsoa_ccg_stp_lookup_2017"}
-             for (stp, lad), name in lads.items()]
+    rows += [
+        {
+            "stp17cd": stp,
+            "area_type": "local_authority",
+            "code": lad,
+            "name": name,
+            "source_id": "ons_lsoa_ccg_stp_lookup_2017",
+        }
+        for (stp, lad), name in lads.items()
+    ]
     return sorted(rows, key=lambda r: (r["stp17cd"], r["area_type"], r["name"], r["code"]))
 
 
@@ -315,8 +391,6 @@ def write_csv(path: Path, rows: list[dict], columns: list[str]) -> None:
             out.writerow([_cell(row.get(c)) for c in columns])
 
 
-
-
 # --------------------------------------------------------------------------- checks
 
 
@@ -324,18 +398,25 @@ def check(sources: Path, data: Path) -> list[str]:
     """Typed-in figures that also appear in a raw file, compared with it."""
     problems = []
     stated = {(r["stp17cd"], float(r["figure"])) for r in _read(sources, "gaps") if r["stp17cd"]}
-    for name, column in (("financial_gaps", "gap_gbp_m"), ("gap_per_head_ippr", "gap_per_head_gbp")):
+    for name, column in (
+        ("financial_gaps", "gap_gbp_m"),
+        ("gap_per_head_ippr", "gap_per_head_gbp"),
+    ):
         with open(data / f"{name}.csv", newline="", encoding="utf-8") as fh:
             for row in csv.DictReader(fh):
                 if (row["stp17cd"], float(row[column])) not in stated:
-                    problems.append(f"data/{name}.csv {row['stp17cd']} {row[column]}: not in {RAW['gaps']}")
+                    problems.append(
+                        f"data/{name}.csv {row['stp17cd']} {row[column]}: not in {RAW['gaps']}"
+                    )
     raw = {r["financial_year"]: float(r["net_position_gbp_m"]) for r in _read(sources, "providers")}
     with open(data / "provider_finances.csv", newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             year = row["financial_year"]
             if year in raw and raw[year] != float(row["net_position_gbp_m"]):
-                problems.append(f"data/provider_finances.csv {year}: {row['net_position_gbp_m']} "
-                                f"!= raw {raw[year]}")
+                problems.append(
+                    f"data/provider_finances.csv {year}: {row['net_position_gbp_m']} "
+                    f"!= raw {raw[year]}"
+                )
     return problems
 
 
@@ -373,7 +454,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote data/{file}: {len(rows)} rows")
     geo = boundaries(sources)
     (data / "footprint_boundaries.geojson").write_text(
-        json.dumps(geo, separators=(",", ":")) + "\n", encoding="utf-8")
+        json.dumps(geo, separators=(",", ":")) + "\n", encoding="utf-8"
+    )
     print(f"wrote data/footprint_boundaries.geojson: {len(geo['features'])} features")
     return 0
 

@@ -62,26 +62,35 @@ class Watch:
             route.abort()
 
     def attach(self, page) -> None:
-        page.on("console", lambda m: self.console_errors.append(f"{m.text} @ {m.location}")
-                if m.type == "error" else None)
+        page.on(
+            "console",
+            lambda m: (
+                self.console_errors.append(f"{m.text} @ {m.location}")
+                if m.type == "error"
+                else None
+            ),
+        )
         page.on("pageerror", lambda e: self.page_errors.append(str(e)))
         page.on("requestfailed", lambda r: self.failed.append(f"{r.url}: {r.failure}"))
-        page.on("response", lambda r: self.failed.append(f"{r.url}: HTTP {r.status}")
-                if r.status >= 400 else None)
+        page.on(
+            "response",
+            lambda r: self.failed.append(f"{r.url}: HTTP {r.status}") if r.status >= 400 else None,
+        )
 
     def problems(self) -> list[str]:
-        return ([f"request outside the book: {u}" for u in self.outside]
-                + [f"console error: {e}" for e in self.console_errors]
-                + [f"page error: {e}" for e in self.page_errors]
-                + [f"failed request: {e}" for e in self.failed])
+        return (
+            [f"request outside the book: {u}" for u in self.outside]
+            + [f"console error: {e}" for e in self.console_errors]
+            + [f"page error: {e}" for e in self.page_errors]
+            + [f"failed request: {e}" for e in self.failed]
+        )
 
 
 @contextmanager
 def open_page(browser, url: str, base: str) -> Iterator[tuple[object, Watch]]:
     """A fresh context and page at ``url``; only ``base`` (and file:, data:, blob:)
     may be loaded, everything else is aborted and recorded in the Watch."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900},
-                                  service_workers="block")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
     watch = Watch(base)
     context.route("**/*", watch.route)
     page = context.new_page()
@@ -147,7 +156,9 @@ MOVE = """async ([id, index, value]) => {
   return performance.now() - t0;
 }"""
 
-SIGNALS = """([id, names]) => Object.fromEntries(names.map(n => [n, window.stpViews[id].signal(n)]))"""
+SIGNALS = (
+    """([id, names]) => Object.fromEntries(names.map(n => [n, window.stpViews[id].signal(n)]))"""
+)
 
 SVG_MARKUP = """(id) => { const el = document.querySelector('#' + id + ' svg');
   return el ? el.outerHTML : ''; }"""

@@ -21,15 +21,33 @@ def test_tiny_benchmark_writes_every_row(tmp_path: Path):
     finally:
         sys.path.pop(0)
     out = tmp_path / "results.md"
-    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--tiny",
-                           "--out", str(out), "--workdir", str(tmp_path / "work")],
-                          capture_output=True, text=True, timeout=300, check=False)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "run.py"),
+            "--tiny",
+            "--out",
+            str(out),
+            "--workdir",
+            str(tmp_path / "work"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     text = out.read_text()
     for row in bench.ROWS + bench.RATIOS:
         assert f"| {row} |" in text, row
-    for heading in ("## Seconds", "## Ratios against targets", "## Reader: page weight",
-                    "- commit:", "- machine:", "Browser timings:"):
+    for heading in (
+        "## Seconds",
+        "## Ratios against targets",
+        "## Reader: page weight",
+        "- commit:",
+        "- machine:",
+        "Browser timings:",
+    ):
         assert heading in text, heading
     assert "| cold make book | n/a" not in text  # measured, not skipped
     for page in ("00_intro", "01_alpha", "02_beta"):

@@ -19,14 +19,38 @@ BIB = LAYOUT.bibliography
 ENTRIES = parse_file(str(BIB), bib_format="bibtex").entries
 
 # Words that describe how the book was made, not the source.
-INTERNAL = re.compile(r"\b(seed|stored|corpus|corpora|copy read|captured|text read|"
-                      r"versions? read|commit|mirror|the key|collected sources|as read)\b", re.I)
+INTERNAL = re.compile(
+    r"\b(seed|stored|corpus|corpora|copy read|captured|text read|"
+    r"versions? read|commit|mirror|the key|collected sources|as read)\b",
+    re.I,
+)
 # Mirror, scraper and copy sites, and sources the review asked to replace.
-COPY_HOSTS = ("diariodomt", "scribd.com", "docslib.org", "docplayer", "slidelegend", "paperzz",
-              "newsbeep", "allcatsrgrey", "naru.org.uk", "ukpol.co.uk", "parallelparliament",
-              "sendgrid.net", "wikipedia.org", "unionsafety", "vdocument", "dokumen.tips",
-              "pdfslide", "fdocuments", "kipdf", "readkong", "careersdocbox", "financedocbox",
-              "feeds.bbci.co.uk", "theyworkforyou")
+COPY_HOSTS = (
+    "diariodomt",
+    "scribd.com",
+    "docslib.org",
+    "docplayer",
+    "slidelegend",
+    "paperzz",
+    "newsbeep",
+    "allcatsrgrey",
+    "naru.org.uk",
+    "ukpol.co.uk",
+    "parallelparliament",
+    "sendgrid.net",
+    "wikipedia.org",
+    "unionsafety",
+    "vdocument",
+    "dokumen.tips",
+    "pdfslide",
+    "fdocuments",
+    "kipdf",
+    "readkong",
+    "careersdocbox",
+    "financedocbox",
+    "feeds.bbci.co.uk",
+    "theyworkforyou",
+)
 # GitHub only for a publisher's own repository.
 GITHUB_PUBLISHERS = ("github.com/REALCentreTHF/",)
 
@@ -59,9 +83,12 @@ def test_shared_author_years_are_lettered_in_list_order():
         @misc{e, author = {Hugh Alderwick}, title = {Epsilon}, year = {2019}}
     """)
     assert citations.labels_for(entries) == {
-        "a": "Health Service Journal, 2019a", "b": "Health Service Journal, 2019b",
-        "c": "Health Service Journal, 2019c", "d": "Health Service Journal, 2018",
-        "e": "Alderwick, 2019"}
+        "a": "Health Service Journal, 2019a",
+        "b": "Health Service Journal, 2019b",
+        "c": "Health Service Journal, 2019c",
+        "d": "Health Service Journal, 2018",
+        "e": "Alderwick, 2019",
+    }
 
 
 def test_letters_run_past_z():
@@ -95,8 +122,9 @@ def test_entry_reads_as_a_source(key):
         assert url.startswith(tuple("https://" + g for g in GITHUB_PUBLISHERS)), url
     for person in entry.persons.get("author", []):
         name = str(person)
-        assert not re.search(r"\d+:|\b(reporting|quoting|reproducing|summarising)\b",
-                             name), f"{key}: author {name!r}"
+        assert not re.search(r"\d+:|\b(reporting|quoting|reproducing|summarising)\b", name), (
+            f"{key}: author {name!r}"
+        )
 
 
 # ----------------------------------------------------------------- in a Sphinx build
@@ -109,13 +137,17 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> str:
 
     src = tmp_path_factory.mktemp("citations")
     (src / "references.bib").write_text(BIB.read_text(encoding="utf-8"), encoding="utf-8")
-    (src / "conf.py").write_text(textwrap.dedent(f"""
+    (src / "conf.py").write_text(
+        textwrap.dedent(f"""
         extensions = ["sphinxcontrib.bibtex", "stpbook.sphinx.citations"]
         bibtex_bibfiles = ["references.bib"]
         bibtex_reference_style = "{citations.REFERENCE_STYLE}"
         bibtex_default_style = "{citations.FORMATTING_STYLE}"
-    """), encoding="utf-8")
-    (src / "index.rst").write_text(textwrap.dedent("""
+    """),
+        encoding="utf-8",
+    )
+    (src / "index.rst").write_text(
+        textwrap.dedent("""
         Test
         ====
 
@@ -124,16 +156,28 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> str:
 
         .. bibliography::
            :all:
-    """), encoding="utf-8")
+    """),
+        encoding="utf-8",
+    )
     out = src / "_build"
-    app = Sphinx(str(src), str(src), str(out), str(out / ".doctrees"), "html",
-                 status=None, warning=None, freshenv=True, warningiserror=True)
+    app = Sphinx(
+        str(src),
+        str(src),
+        str(out),
+        str(out / ".doctrees"),
+        "html",
+        status=None,
+        warning=None,
+        freshenv=True,
+        warningiserror=True,
+    )
     app.build()
     return (out / "index.html").read_text(encoding="utf-8")
 
 
 def _text(html: str) -> str:
     import html as html_lib
+
     return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 

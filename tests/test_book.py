@@ -28,8 +28,9 @@ def test_every_chapter_has_a_page(built):
 
 
 def test_forward_view_page_has_its_chart_and_glued_figures(built):
-    soup = BeautifulSoup((built.html / "chapters" / "01_forward_view.html").read_text(),
-                         "html.parser")
+    soup = BeautifulSoup(
+        (built.html / "chapters" / "01_forward_view.html").read_text(), "html.parser"
+    )
     figures = soup.select("figure.stp-chart")
     assert len(figures) >= 2
     assert "Modelled by this book" in figures[0].get_text()
@@ -41,12 +42,14 @@ def test_no_page_loads_anything_from_outside_the_book(built):
     offenders = []
     for page in built.html.rglob("*.html"):
         soup = BeautifulSoup(page.read_text(), "html.parser")
-        for tag, attr in (("script", "src"), ("link", "href"), ("img", "src"),
-                          ("iframe", "src")):
+        for tag, attr in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src")):
             for el in soup.find_all(tag):
                 url = el.get(attr) or ""
-                if tag == "link" and "stylesheet" not in (el.get("rel") or []) and \
-                        el.get("as") not in ("script", "style", "font"):
+                if (
+                    tag == "link"
+                    and "stylesheet" not in (el.get("rel") or [])
+                    and el.get("as") not in ("script", "style", "font")
+                ):
                     continue
                 if re.match(r"^(https?:)?//", url):
                     offenders.append(f"{page.relative_to(built.html)}: <{tag} {attr}={url}>")
@@ -57,12 +60,15 @@ def test_a_build_with_nothing_changed_imports_neither_papermill_nor_altair(built
     import subprocess
     import sys
 
-    script = ("import sys; from pathlib import Path; from stpbook import pipeline; "
-              f"r = pipeline.make_book(Path({str(ROOT)!r}), log=lambda _: None); "
-              "n = sum(c.status == 'executed' for c in r.results); "
-              "print(n, r.rebuilt, 'papermill' in sys.modules, 'altair' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         check=True).stdout.split()
+    script = (
+        "import sys; from pathlib import Path; from stpbook import pipeline; "
+        f"r = pipeline.make_book(Path({str(ROOT)!r}), log=lambda _: None); "
+        "n = sum(c.status == 'executed' for c in r.results); "
+        "print(n, r.rebuilt, 'papermill' in sys.modules, 'altair' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.split()
     assert out == ["0", "False", "False", "False"], out
 
 
@@ -71,8 +77,9 @@ def test_pages_use_the_theme_icon_font_not_its_1_5_mb_script(built):
         assert "fontawesome.js" not in page.read_text(encoding="utf-8"), page
     css = (built.html / "_static" / "styles" / "pydata-sphinx-theme.css").read_text()
     assert "fa-solid-900.woff2" in css  # the icons still have their font
-    assert (built.html / "_static" / "vendor" / "fontawesome" / "webfonts"
-            / "fa-solid-900.woff2").exists()
+    assert (
+        built.html / "_static" / "vendor" / "fontawesome" / "webfonts" / "fa-solid-900.woff2"
+    ).exists()
 
 
 def test_only_pages_with_charts_load_the_vega_bundle(built):
@@ -84,13 +91,16 @@ def test_only_pages_with_charts_load_the_vega_bundle(built):
 
 
 def test_formulas_are_mathml_and_no_page_loads_mathjax(built):
-    soup = BeautifulSoup((built.html / "chapters" / "04_reconfigurations.html").read_text(),
-                         "html.parser")
+    soup = BeautifulSoup(
+        (built.html / "chapters" / "04_reconfigurations.html").read_text(), "html.parser"
+    )
     formulas = soup.select(".math")
     assert formulas and all(f.find("math") for f in formulas)
     assert "NPV" in soup.select_one("div.math").get_text()
     for page in built.html.rglob("*.html"):
-        scripts = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find_all(
-            "script")
-        assert not [s for s in scripts if "mathjax" in (s.get("src") or "").lower()
-                    or "MathJax" in s.get_text()], page
+        scripts = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find_all("script")
+        assert not [
+            s
+            for s in scripts
+            if "mathjax" in (s.get("src") or "").lower() or "MathJax" in s.get_text()
+        ], page

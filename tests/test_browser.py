@@ -34,6 +34,7 @@ TIMING_MOVES = 20
 
 # --- fixtures -------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def book_html() -> Path:
     """The default book, built by the pipeline (fast when `make book` already ran)."""
@@ -72,19 +73,18 @@ def timings(book_html: Path):
         first = {r["page"]: r["first_chart_ms"] for r in records if "first_chart_ms" in r}
         out = {
             "what": "milliseconds from setting a chart control (input/change event) to Vega's "
-                    "dataflow finishing and the next animation frame, headless Chromium, "
-                    "book served from 127.0.0.1",
+            "dataflow finishing and the next animation frame, headless Chromium, "
+            "book served from 127.0.0.1",
             "moves_per_control": TIMING_MOVES,
             "median_ms": round(statistics.median(samples), 3) if samples else None,
-            "p90_ms": round(sorted(samples)[int(0.9 * (len(samples) - 1))], 3)
-            if samples else None,
+            "p90_ms": round(sorted(samples)[int(0.9 * (len(samples) - 1))], 3) if samples else None,
             "max_ms": round(max(samples), 3) if samples else None,
-            "controls": [{k: v for k, v in r.items() if k != "samples_ms"}
-                         for r in records if "control" in r],
+            "controls": [
+                {k: v for k, v in r.items() if k != "samples_ms"} for r in records if "control" in r
+            ],
             "first_chart_what": "milliseconds from navigation start to the page's first "
-                                "Vega view drawn (performance.now())",
-            "first_chart_median_ms": round(statistics.median(first.values()), 1)
-            if first else None,
+            "Vega view drawn (performance.now())",
+            "first_chart_median_ms": round(statistics.median(first.values()), 1) if first else None,
             "first_chart_max_ms": round(max(first.values()), 1) if first else None,
             "first_chart_ms": first,
         }
@@ -94,12 +94,17 @@ def timings(book_html: Path):
 
 # --- model checks: chapter -> function(view datasets, signal values) -------------------
 
+
 def _check_forward_view(datasets: dict[str, list[dict]], signals: dict[str, float]) -> int:
     """Chapter 1's gap lines against stpbook.models.gap; returns the rows checked."""
     from stpbook.models import gap
 
-    rows = [r for rows in datasets.values() for r in rows
-            if "gap_bn" in r and "measure" in r and "base_bn" in r]
+    rows = [
+        r
+        for rows in datasets.values()
+        for r in rows
+        if "gap_bn" in r and "measure" in r and "base_bn" in r
+    ]
     assert rows, "no dataset of the gap chart carries gap_bn"
     d, g, e = (signals[n] for n in ("demand_growth", "funding_growth", "efficiency_rate"))
     for r in rows:
@@ -109,7 +114,8 @@ def _check_forward_view(datasets: dict[str, list[dict]], signals: dict[str, floa
             want = gap.remaining_gap(r["base_bn"], d, g, e, int(r["years"]))
         assert math.isclose(r["gap_bn"], want, rel_tol=REL_TOL, abs_tol=1e-12), (
             f"{r['financial_year']} {r['measure']}: browser {r['gap_bn']!r}, model {want!r} "
-            f"at {signals}")
+            f"at {signals}"
+        )
     return len(rows)
 
 
@@ -125,8 +131,9 @@ def _check_threshold_count(datasets: dict[str, list[dict]], signals: dict[str, f
     population = data.load("footprints")["population_mid2016"]
     want = fp.above_threshold(population, signals["population_threshold"])["count"]
     for r in counts:
-        assert r["n"] == want, (f"footprints above {signals['population_threshold']}m: "
-                                f"browser {r['n']}, model {want}")
+        assert r["n"] == want, (
+            f"footprints above {signals['population_threshold']}m: browser {r['n']}, model {want}"
+        )
     return len(counts)
 
 
@@ -135,20 +142,26 @@ def _check_appraisal(datasets: dict[str, list[dict]], signals: dict[str, float])
     stpbook.models.reconfiguration.cumulative_discounted, year by year."""
     from stpbook.models import reconfiguration as rc
 
-    rows = [r for rows in datasets.values() for r in rows
-            if "cumulative_gbp_m" in r and "year" in r]
+    rows = [
+        r for rows in datasets.values() for r in rows if "cumulative_gbp_m" in r and "year" in r
+    ]
     assert rows, "no dataset of the payback chart carries cumulative_gbp_m"
     horizon = int(signals["horizon_years"])
     assert sorted({int(r["year"]) for r in rows}) == list(range(horizon + 1)), (
-        f"years shown do not run 0..{horizon}")
+        f"years shown do not run 0..{horizon}"
+    )
     for r in rows:
         want = rc.cumulative_discounted(
-            int(r["year"]), signals["annual_saving_gbp_m"], signals["capital_cost_gbp_m"],
-            int(signals["dual_running_years"]), signals["transition_cost_gbp_m"],
-            signals["discount_rate"])
+            int(r["year"]),
+            signals["annual_saving_gbp_m"],
+            signals["capital_cost_gbp_m"],
+            int(signals["dual_running_years"]),
+            signals["transition_cost_gbp_m"],
+            signals["discount_rate"],
+        )
         assert math.isclose(r["cumulative_gbp_m"], want, rel_tol=REL_TOL, abs_tol=1e-9), (
-            f"year {r['year']}: browser {r['cumulative_gbp_m']!r}, model {want!r} "
-            f"at {signals}")
+            f"year {r['year']}: browser {r['cumulative_gbp_m']!r}, model {want!r} at {signals}"
+        )
     return len(rows)
 
 
@@ -163,15 +176,20 @@ def _check_survey_reading(datasets: dict[str, list[dict]], signals: dict[str, st
     reported = {r: float(v) for r, v in zip(blogged["response"], blogged["share_pct"])}
     chosen = signals["survey_reading"]
     want = surveys.reading(chosen, reported)
-    drawn = [rows for rows in datasets.values()
-             if rows and all("share_pct" in r and "reading" in r for r in rows)
-             and {r["reading"] for r in rows} == {chosen}]
+    drawn = [
+        rows
+        for rows in datasets.values()
+        if rows
+        and all("share_pct" in r and "reading" in r for r in rows)
+        and {r["reading"] for r in rows} == {chosen}
+    ]
     assert drawn, f"no dataset holds only the chosen reading {chosen!r}"
     checked = 0
     for rows in drawn:
         for r in rows:
             assert math.isclose(r["share_pct"], want[r["level"]], rel_tol=REL_TOL), (
-                f"{chosen} {r['level']}: browser {r['share_pct']!r}, model {want[r['level']]!r}")
+                f"{chosen} {r['level']}: browser {r['share_pct']!r}, model {want[r['level']]!r}"
+            )
             checked += 1
     return checked
 
@@ -189,13 +207,15 @@ MODEL_CHECKS: dict[str, dict[str, Callable[[dict, dict], int]]] = {
 
 # --- the checks ------------------------------------------------------------------------
 
+
 def _assert_clean(watch: bh.Watch, where: str) -> None:
     problems = watch.problems()
     assert not problems, f"{where}:\n  " + "\n  ".join(problems[:30])
 
 
-def _check_charts(page, watch: bh.Watch, stem: str, where: str,
-                  timings: list[dict] | None) -> dict[str, int]:
+def _check_charts(
+    page, watch: bh.Watch, stem: str, where: str, timings: list[dict] | None
+) -> dict[str, int]:
     """Every chart draws marks; every control changes its chart; model checks."""
     counts = {"charts": 0, "controls": 0, "data_changes": 0, "model_rows": 0}
     ids = bh.chart_ids(page)
@@ -209,8 +229,9 @@ def _check_charts(page, watch: bh.Watch, stem: str, where: str,
         names = [c["name"] for c in controls]
         checker = next((fn for key, fn in checks.items() if key in names), None)
         if checker:
-            counts["model_rows"] += checker(page.evaluate(bh.DATASETS, chart),
-                                            page.evaluate(bh.SIGNALS, [chart, names]))
+            counts["model_rows"] += checker(
+                page.evaluate(bh.DATASETS, chart), page.evaluate(bh.SIGNALS, [chart, names])
+            )
         for control in controls:
             counts["controls"] += 1
             before = (page.evaluate(bh.DATASETS, chart), page.evaluate(bh.SVG_MARKUP, chart))
@@ -220,28 +241,38 @@ def _check_charts(page, watch: bh.Watch, stem: str, where: str,
             signal = page.evaluate(bh.SIGNALS, [chart, [control["name"]]])[control["name"]]
             if control["kind"] == "range":
                 assert math.isclose(float(signal), float(value), rel_tol=1e-12), (
-                    f"{where}: {chart} slider {control['name']} set to {value}, "
-                    f"signal is {signal}")
+                    f"{where}: {chart} slider {control['name']} set to {value}, signal is {signal}"
+                )
             # A control either recomputes the chart's data (Vega expressions, a filtered
             # grid) or only restyles marks (a conditional encoding): either way the drawn
             # chart must change.
             if before[1] == after[1]:
-                raise AssertionError(f"{where}: moving {control['name']} to {value} did not "
-                                     f"change chart {chart} (data changed: "
-                                     f"{before[0] != after[0]})")
+                raise AssertionError(
+                    f"{where}: moving {control['name']} to {value} did not "
+                    f"change chart {chart} (data changed: "
+                    f"{before[0] != after[0]})"
+                )
             counts["data_changes"] += before[0] != after[0]
             if checker:
-                counts["model_rows"] += checker(after[0], page.evaluate(bh.SIGNALS,
-                                                                        [chart, names]))
+                counts["model_rows"] += checker(after[0], page.evaluate(bh.SIGNALS, [chart, names]))
             if timings is not None:
-                samples = [page.evaluate(bh.MOVE, [chart, control["index"], v])
-                           for v in bh.alternate_values(control, TIMING_MOVES)]
-                timings.append({"page": stem, "chart": chart, "control": control["name"],
-                                "median_ms": round(statistics.median(samples), 3),
-                                "samples_ms": [round(s, 3) for s in samples]})
+                samples = [
+                    page.evaluate(bh.MOVE, [chart, control["index"], v])
+                    for v in bh.alternate_values(control, TIMING_MOVES)
+                ]
+                timings.append(
+                    {
+                        "page": stem,
+                        "chart": chart,
+                        "control": control["name"],
+                        "median_ms": round(statistics.median(samples), 3),
+                        "samples_ms": [round(s, 3) for s in samples],
+                    }
+                )
                 if checker:  # after 20 moves the chart still matches the model
-                    counts["model_rows"] += checker(page.evaluate(bh.DATASETS, chart),
-                                                    page.evaluate(bh.SIGNALS, [chart, names]))
+                    counts["model_rows"] += checker(
+                        page.evaluate(bh.DATASETS, chart), page.evaluate(bh.SIGNALS, [chart, names])
+                    )
     if checks:
         assert counts["model_rows"] > 0, f"{where}: no chart was checked against its model"
     _assert_clean(watch, where)
@@ -251,8 +282,10 @@ def _check_charts(page, watch: bh.Watch, stem: str, where: str,
 def _every_page(book_html: Path, visit: Callable[[Path], dict[str, int]]) -> dict[str, int]:
     """Visit every page (discovered from the built HTML, so new chapters are covered),
     collect every failure, and fail once listing them all."""
-    failures, totals = [], {"pages": 0, "charts": 0, "controls": 0, "data_changes": 0,
-                            "model_rows": 0}
+    failures, totals = (
+        [],
+        {"pages": 0, "charts": 0, "controls": 0, "data_changes": 0, "model_rows": 0},
+    )
     for rel in (p.relative_to(book_html) for p in bh.pages(book_html)):
         try:
             counts = visit(rel)
@@ -269,8 +302,7 @@ def _every_page(book_html: Path, visit: Callable[[Path], dict[str, int]]) -> dic
     return totals
 
 
-def test_every_page_served_over_http(browser, book_html: Path, server: str,
-                                     timings: list[dict]):
+def test_every_page_served_over_http(browser, book_html: Path, server: str, timings: list[dict]):
     """Served from 127.0.0.1: clean load, charts draw, controls work, model agrees;
     slider-to-redraw times (``make screenshots`` takes the pictures)."""
 
@@ -325,9 +357,11 @@ def _wait_for_math(page) -> None:
     height), converted at build time by stpbook.mathml; no MathJax is loaded."""
     if page.locator(".math").count() == 0:
         return
-    sizes = page.evaluate("() => Array.from(document.querySelectorAll('.math')).map(el => {"
-                          " const m = el.querySelector('math');"
-                          " return m ? m.getBoundingClientRect().height : -1; })")
+    sizes = page.evaluate(
+        "() => Array.from(document.querySelectorAll('.math')).map(el => {"
+        " const m = el.querySelector('math');"
+        " return m ? m.getBoundingClientRect().height : -1; })"
+    )
     assert sizes and all(h > 0 for h in sizes), f"formulas not drawn as MathML: {sizes}"
     assert page.evaluate("() => typeof window.MathJax") == "undefined"
 

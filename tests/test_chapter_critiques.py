@@ -39,21 +39,43 @@ EXPECTED = {
 # Where the chapter carries each point of the articles' register assigned to it (the
 # MyST label of the section); the same mapping is handed over as the anchors file.
 ANCHORS = {
-    "a0-02": "ch5-process", "a0-27": "ch5-money", "a0-28": "ch5-process",
-    "a0-29": "ch5-process", "a0-30": "ch5-process", "a0-32": "ch5-readers",
-    "a0-33": "ch5-readers", "a0-34": "ch5-readers", "a0-36": "ch5-readers",
-    "a0-37": "ch5-readers", "a0-38": "ch5-readers", "a0-39": "ch5-readers",
+    "a0-02": "ch5-process",
+    "a0-27": "ch5-money",
+    "a0-28": "ch5-process",
+    "a0-29": "ch5-process",
+    "a0-30": "ch5-process",
+    "a0-32": "ch5-readers",
+    "a0-33": "ch5-readers",
+    "a0-34": "ch5-readers",
+    "a0-36": "ch5-readers",
+    "a0-37": "ch5-readers",
+    "a0-38": "ch5-readers",
+    "a0-39": "ch5-readers",
     "a0-41": "ch5-readers",
     **{f"a1-{i:02d}": "ch5-launch" for i in range(3, 21)},
     "a2-05": "ch5-process",
-    "a3-21": "ch5-process", "a3-25": "ch5-process",
-    "a3-22": "ch5-money", "a3-24": "ch5-money", "a3-29": "ch5-money", "a3-30": "ch5-money",
-    "a3-31": "ch5-money", "a3-32": "ch5-money", "a3-33": "ch5-money",
+    "a3-21": "ch5-process",
+    "a3-25": "ch5-process",
+    "a3-22": "ch5-money",
+    "a3-24": "ch5-money",
+    "a3-29": "ch5-money",
+    "a3-30": "ch5-money",
+    "a3-31": "ch5-money",
+    "a3-32": "ch5-money",
+    "a3-33": "ch5-money",
     "a4-02": "ch5-process",
-    "a4-03": "ch5-survey", "a4-04": "ch5-survey", "a4-05": "ch5-survey",
-    "a4-07": "ch5-survey", "a4-08": "ch5-survey", "a4-10": "ch5-survey",
-    "a4-11": "ch5-hwbs", "a4-12": "ch5-hwbs", "a4-13": "ch5-hwbs", "a4-14": "ch5-hwbs",
-    "a4-15": "ch5-hwbs", "a4-16": "ch5-hwbs",
+    "a4-03": "ch5-survey",
+    "a4-04": "ch5-survey",
+    "a4-05": "ch5-survey",
+    "a4-07": "ch5-survey",
+    "a4-08": "ch5-survey",
+    "a4-10": "ch5-survey",
+    "a4-11": "ch5-hwbs",
+    "a4-12": "ch5-hwbs",
+    "a4-13": "ch5-hwbs",
+    "a4-14": "ch5-hwbs",
+    "a4-15": "ch5-hwbs",
+    "a4-16": "ch5-hwbs",
 }
 
 
@@ -68,6 +90,7 @@ def results(inputs):
 
 
 # --- the readings and the headline -----------------------------------------------------
+
 
 @pytest.mark.parametrize("name", READINGS)
 def test_each_reading_gives_its_published_or_derived_shares(results, name):
@@ -99,8 +122,7 @@ def test_rescaled_low_is_57_9_not_two_thirds(results):
 @pytest.mark.parametrize("name", READINGS)
 def test_headline_keys_and_values(results, name):
     found = chapter.headline(results[name])
-    assert list(found) == ["Low confidence (%)", "Medium (%)", "High (%)",
-                           "Shares add up to (%)"]
+    assert list(found) == ["Low confidence (%)", "Medium (%)", "High (%)", "Shares add up to (%)"]
     (low, medium, high), total = EXPECTED[name]
     assert list(found.values()) == pytest.approx([low, medium, high, total])
     assert all(isinstance(v, float) for v in found.values())
@@ -127,7 +149,11 @@ def test_the_survey_counts_explain_the_slip(results):
     assert r.from_counts["medium"] == pytest.approx(100 * 33 / 99)
     t = r.text
     assert (t.low_alone, t.low_or_very_low, t.moderate_share, t.pa_low) == (
-        "47.5%", "65.7%", "33.3%", "65%")
+        "47.5%",
+        "65.7%",
+        "33.3%",
+        "65%",
+    )
     # the counts support the "medium read as 33%" reading, to rounding
     medium_33 = results["medium_is_33"].chosen
     assert all(abs(medium_33[k] - r.from_counts[k]) < 0.5 for k in surveys.LEVELS)
@@ -146,6 +172,7 @@ def test_prose_numbers(results):
 
 # --- the browser's chart against the Python model ---------------------------------------
 
+
 def _svg_texts(spec: dict) -> list[str]:
     svg = vlc.vegalite_to_svg(spec)
     out = []
@@ -162,12 +189,17 @@ def test_the_chart_inlines_exactly_the_model_grid(results):
     assert len(grid) == 1
     want = surveys.all_readings(r.printed)
     assert [(d["reading"], d["level"]) for d in grid[0]] == [
-        (w["reading"], w["level"]) for w in want]
+        (w["reading"], w["level"]) for w in want
+    ]
     for got, expect in zip(grid[0], want, strict=True):
         assert got["share_pct"] == pytest.approx(expect["share_pct"])
         assert got["total_pct"] == pytest.approx(expect["total_pct"])
-    filters = {t["filter"] for layer in spec["layer"] for t in layer.get("transform", [])
-               if "filter" in t and "reading" in str(t["filter"])}
+    filters = {
+        t["filter"]
+        for layer in spec["layer"]
+        for t in layer.get("transform", [])
+        if "filter" in t and "reading" in str(t["filter"])
+    }
     assert filters == {"datum.reading == survey_reading"}
 
 
@@ -190,13 +222,30 @@ def test_vega_draws_each_reading_as_python_computes_it(results, name):
 
 
 def test_share_label_expression_matches_its_python_twin():
-    values = [0, 0.877193, 1, 1.0101, 18.18, 33, 33.333, 34.0, 41.2281, 47.4747, 57.8947,
-              65.6566, 66, 99.96, 114]
-    spec = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-            "data": {"values": [{"share_pct": v, "i": i} for i, v in enumerate(values)]},
-            "transform": [{"calculate": charts.SHARE_LABEL_EXPR, "as": "label"}],
-            "mark": "text", "encoding": {"text": {"field": "label"},
-                                         "y": {"field": "i", "type": "ordinal"}}}
+    values = [
+        0,
+        0.877193,
+        1,
+        1.0101,
+        18.18,
+        33,
+        33.333,
+        34.0,
+        41.2281,
+        47.4747,
+        57.8947,
+        65.6566,
+        66,
+        99.96,
+        114,
+    ]
+    spec = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "data": {"values": [{"share_pct": v, "i": i} for i, v in enumerate(values)]},
+        "transform": [{"calculate": charts.SHARE_LABEL_EXPR, "as": "label"}],
+        "mark": "text",
+        "encoding": {"text": {"field": "label"}, "y": {"field": "i", "type": "ordinal"}},
+    }
     texts = [t for t in _svg_texts(spec) if t.endswith("%")]
     assert sorted(texts) == sorted(charts.share_label(v) for v in values)
     assert charts.share_label(66.0) == "66%" and charts.share_label(57.8947) == "57.9%"
@@ -211,11 +260,13 @@ def test_the_live_chart_is_fixed_and_the_panel_returns_the_headline(inputs):
 
 # --- reader-grade charts ----------------------------------------------------------------
 
+
 def _luminance(colour: str) -> float:
-    r, g, b = (int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    r, g, b = (int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
 
     def f(c: float) -> float:
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
     return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b)
 
 
@@ -226,9 +277,11 @@ def contrast(a: str, b: str = "#FFFFFF") -> float:
 
 def _charts(results):
     r = results["as_reported"]
-    return {"readings": chapter.readings_chart(r).to_dict(),
-            "readings_live": chapter.readings_chart(r, sliders=False).to_dict(),
-            "before_after": chapter.before_after_chart(r).to_dict()}
+    return {
+        "readings": chapter.readings_chart(r).to_dict(),
+        "readings_live": chapter.readings_chart(r, sliders=False).to_dict(),
+        "before_after": chapter.before_after_chart(r).to_dict(),
+    }
 
 
 def _layers(spec):
@@ -242,19 +295,28 @@ def test_colours_reach_contrast(results):
             enc = layer.get("encoding", {})
             colours = [mark.get("color")] if mark.get("color") else []
             colour_enc = enc.get("color", {})
-            colours += [c for c in (colour_enc.get("value"),
-                                    colour_enc.get("condition", {}).get("value")) if c]
+            colours += [
+                c
+                for c in (colour_enc.get("value"), colour_enc.get("condition", {}).get("value"))
+                if c
+            ]
             colours += colour_enc.get("scale", {}).get("range", [])
             if mark["type"] == "text":
                 for c in colours:
                     # white labels sit on the bars: check against the bars' colours
-                    backgrounds = ([charts.PUBLISHED_COLOUR, charts.MODELLED_COLOUR]
-                                   if c.upper() == "#FFFFFF" else ["#FFFFFF"])
+                    backgrounds = (
+                        [charts.PUBLISHED_COLOUR, charts.MODELLED_COLOUR]
+                        if c.upper() == "#FFFFFF"
+                        else ["#FFFFFF"]
+                    )
                     assert all(contrast(c, bg) >= 4.5 for bg in backgrounds), (name, c)
             else:
                 assert all(contrast(c) >= 3 for c in colours), (name, mark["type"], colours)
-                assert not {c.upper() for c in colours} & {OKABE_ITO[1], OKABE_ITO[5],
-                                                           OKABE_ITO[6]}, (name, colours)
+                assert not {c.upper() for c in colours} & {
+                    OKABE_ITO[1],
+                    OKABE_ITO[5],
+                    OKABE_ITO[6],
+                }, (name, colours)
 
 
 def test_charts_fit_a_phone(results):
@@ -286,11 +348,16 @@ def test_source_lines_name_real_sources(results):
 
 # --- tables for people -------------------------------------------------------------------
 
+
 def _tables(results):
     r = results["as_reported"]
-    return {"readings": chapter.readings_table(r), "counts": chapter.counts_table(r),
-            "social_care": chapter.social_care_table(r),
-            "campaigns": chapter.campaigns_table(r), "referrals": chapter.referrals_table(r)}
+    return {
+        "readings": chapter.readings_table(r),
+        "counts": chapter.counts_table(r),
+        "social_care": chapter.social_care_table(r),
+        "campaigns": chapter.campaigns_table(r),
+        "referrals": chapter.referrals_table(r),
+    }
 
 
 def test_tables_are_for_people_and_fit_a_phone(results):
@@ -329,8 +396,14 @@ def test_social_care_table_credits_every_estimate(results):
 def test_campaigns_are_national_and_dated(inputs):
     rows = chapter.campaign_rows(inputs.events)
     actors = " ".join(rows["actor"])
-    for who in ("38 Degrees", "Keep Our NHS Public", "Health Campaigns Together",
-                "Labour Party", "Conservative Party", "Liberal Democrats"):
+    for who in (
+        "38 Degrees",
+        "Keep Our NHS Public",
+        "Health Campaigns Together",
+        "Labour Party",
+        "Conservative Party",
+        "Liberal Democrats",
+    ):
         assert who in actors, who
     assert rows["proposal_id"].isna().all()
     assert not rows["actor"].str.contains("scrutiny|Health Secretary").any()
@@ -358,10 +431,17 @@ def test_referrals_are_counted_as_chapter_4_counts_them(inputs, results):
 
     t = results["as_reported"].text
     assert (t.referrals, t.referred_proposals, t.referred_other, t.proposals) == (
-        "6", "5", "1", "21")
+        "6",
+        "5",
+        "1",
+        "21",
+    )
     ch4 = reconfigurations.compute(reconfigurations.inputs(), 25.0, 250.0, 3, 10.0, 0.035, 20)
     assert (ch4.text.referred, ch4.text.referred_proposals, ch4.text.proposals) == (
-        t.referrals, t.referred_proposals, t.proposals)
+        t.referrals,
+        t.referred_proposals,
+        t.proposals,
+    )
 
 
 def test_dates_keep_their_precision():
@@ -371,6 +451,7 @@ def test_dates_keep_their_precision():
 
 
 # --- the notebook ------------------------------------------------------------------------
+
 
 def _cells():
     return json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]

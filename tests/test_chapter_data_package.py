@@ -14,8 +14,18 @@ from stpbook.chapters import data_package as chapter
 from stpbook.tables import Table
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "chapters" / "90_data_package.ipynb"
-INTERNAL = ("stored", "seed", "corpus", "corpora", "mirror", "copy in", "curation",
-            "curate.py", "stpbook.", "/work/")
+INTERNAL = (
+    "stored",
+    "seed",
+    "corpus",
+    "corpora",
+    "mirror",
+    "copy in",
+    "curation",
+    "curate.py",
+    "stpbook.",
+    "/work/",
+)
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +80,14 @@ def test_sources_are_credited_not_keyed(inputs):
 
 def test_nothing_internal_on_the_page(inputs):
     md = _markdown(_parts(inputs)).lower()
-    text = md + "\n".join(" ".join(map(str, t.frame.to_numpy().ravel()))
-                          for t in _parts(inputs) if isinstance(t, Table)).lower()
+    text = (
+        md
+        + "\n".join(
+            " ".join(map(str, t.frame.to_numpy().ravel()))
+            for t in _parts(inputs)
+            if isinstance(t, Table)
+        ).lower()
+    )
     for word in INTERNAL:
         assert word not in text, word
     assert "references.bib" not in text
@@ -86,8 +102,10 @@ def test_every_pattern_is_in_words():
 
 
 def test_allowed_values_in_words():
-    field = {"name": "x", "constraints": {"required": True, "minimum": 1979,
-                                          "maximum": 2030, "unique": True}}
+    field = {
+        "name": "x",
+        "constraints": {"required": True, "minimum": 1979, "maximum": 2030, "unique": True},
+    }
     assert chapter.allowed(field) == "always given; unique; from 1979 to 2030"
     big = {"name": "p", "constraints": {"minimum": 250000, "maximum": 3500000}}
     assert chapter.allowed(big) == "may be empty; from 250,000 to 3,500,000"
@@ -110,7 +128,6 @@ def test_notebook_is_thin():
     assert "describe_markdown" not in source and "glue" not in source
     params = parameters.declared(chapter.NOTEBOOK)
     assert list(params) == ["show_fields"] and params["show_fields"].label
-    markdown = "\n".join("".join(c["source"]) for c in nb["cells"]
-                         if c["cell_type"] == "markdown")
+    markdown = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
     names = set(re.findall(r"\{eval\}`n\.(\w+)`", markdown))
     assert names <= set(vars(chapter.compute(chapter.inputs()).text))

@@ -53,6 +53,7 @@ def book_index():
 
 # --- the parameter and the pipeline's settings ---------------------------------------------
 
+
 def test_the_declared_choices_are_the_44_codes(codes):
     param = parameters.declared(NOTEBOOK, LAYOUT)["stp17cd"]
     assert list(param.choices) == codes and len(codes) == 44
@@ -82,11 +83,13 @@ def test_the_notebook_is_thin_and_titled_by_the_footprint():
     assert all(len(c.source.splitlines()) <= 15 for c in code)
     # No MyST labels: the notebook is built 44 times into one book, and labels must be
     # unique across the book.
-    assert not any(re.search(r"^\(.+\)=$", c.source, re.M) for c in nb.cells
-                   if c.cell_type == "markdown")
+    assert not any(
+        re.search(r"^\(.+\)=$", c.source, re.M) for c in nb.cells if c.cell_type == "markdown"
+    )
 
 
 # --- every footprint --------------------------------------------------------------------------
+
 
 def test_every_footprint_computes_and_names_itself(profiles, inputs):
     names = inputs.footprints.set_index("stp17cd")["stp17nm"]
@@ -140,8 +143,9 @@ def test_a_usable_gap_is_ranked_per_head_and_stress_tested(profiles, inputs):
     ranked = r.ranked.sort_values("gap_per_head_gbp", ascending=False)
     rank = list(ranked["stp17cd"]).index("E54000028") + 1
     assert f"the {ch.ordinal(rank)} highest of the 17 plans" in r.text.rank_sentence
-    direct = stress.summarise(stress.simulate(876.0, inputs.programme, 0.5, 0.25, 0.0, 0.3,
-                                              ch.DRAWS, ch.SEED), 876.0)
+    direct = stress.summarise(
+        stress.simulate(876.0, inputs.programme, 0.5, 0.25, 0.0, 0.3, ch.DRAWS, ch.SEED), 876.0
+    )
     assert r.stress["q50"] == pytest.approx(direct["q50"])
     assert ch.m(direct["q50"]) in r.text.stress_sentence
 
@@ -151,7 +155,10 @@ def test_the_stress_defaults_are_chapter_3s():
     for name, param in ch.STRESS.items():
         assert declared[name].default == param.default, name
         assert (declared[name].minimum, declared[name].maximum, declared[name].step) == (
-            param.minimum, param.maximum, param.step), name
+            param.minimum,
+            param.maximum,
+            param.step,
+        ), name
     start = next(declared[n] for n in ("random_state", "seed") if n in declared)
     assert (declared["draws"].default, start.default) == (ch.DRAWS, ch.SEED)
 
@@ -191,8 +198,10 @@ def test_ratings_and_successors(profiles, inputs):
         if code not in rated:
             assert "rated all 44" in r.text.rating_sentence
             assert "not published" not in r.text.rating_sentence
-        assert r.text.successor == inputs.successors.set_index("stp17cd").loc[
-            code, "successor_ics_name"]
+        assert (
+            r.text.successor
+            == inputs.successors.set_index("stp17cd").loc[code, "successor_ics_name"]
+        )
         assert "(Source: " in r.text.successor_sentence
     assert profiles["E54000041"].text.rating == "Outstanding"  # Dorset (Public Finance)
     assert "joined" in profiles["E54000047"].text.successor_sentence  # into NENC
@@ -203,8 +212,10 @@ def test_areas_come_from_the_ons_lookups(profiles, inputs):
         ccgs = set(r.areas.loc[r.areas["area_type"] == "ccg", "code"])
         assert ccgs == set(inputs.footprint(code)["ccg17_codes"].split(";")), code
     durham = profiles["E54000045"].areas.set_index("name")
-    assert "Northumberland, Tyne and Wear and North Durham" in durham.loc[
-        "County Durham", "shared_with"]
+    assert (
+        "Northumberland, Tyne and Wear and North Durham"
+        in durham.loc["County Durham", "shared_with"]
+    )
 
 
 def test_links_to_sources_and_chapters(profiles, inputs):
@@ -218,8 +229,9 @@ def test_links_to_sources_and_chapters(profiles, inputs):
         assert ("stress" in keys) == (r.state == "usable")
 
 
-@pytest.mark.parametrize("link", [*ch.SECTIONS.values(),
-                                  *(m for ms in ch.MENTIONS.values() for m in ms)])
+@pytest.mark.parametrize(
+    "link", [*ch.SECTIONS.values(), *(m for ms in ch.MENTIONS.values() for m in ms)]
+)
 def test_every_linked_section_exists_in_its_chapter(link):
     notebook, label, _ = link
     text = (ROOT / "chapters" / f"{notebook}.ipynb").read_text(encoding="utf-8")
@@ -237,8 +249,12 @@ def test_pages_link_what_the_chapters_say_about_them(inputs):
 
 
 def test_sources_do_not_repeat_a_name():
-    entry = {"author": "Merton Council", "howpublished": "Merton Council news",
-             "year": "2020", "month": "July"}
+    entry = {
+        "author": "Merton Council",
+        "howpublished": "Merton Council news",
+        "year": "2020",
+        "month": "July",
+    }
     assert ch.credit(entry) == "Merton Council news, July 2020"
     assert ch.credit({"author": "A", "howpublished": "B", "year": "2020"}) == "A, B, 2020"
 
@@ -250,17 +266,29 @@ def test_region_pages_list_their_footprints_with_figures():
     pages = profiles.group_pages(found)
     london = pages["footprints/london.md"].decode()
     assert london.count("](./E540000") == 5
-    assert ("- [North Central London](./E54000028.ipynb): 1.47 million people; a published "
-            "gap of £876m a year by 2020/21; July 2017 rating not found in the sources."
-            ) in london
+    assert (
+        "- [North Central London](./E54000028.ipynb): 1.47 million people; a published "
+        "gap of £876m a year by 2020/21; July 2017 rating not found in the sources."
+    ) in london
     assert "published gap: none found" in london  # North West London: not a zero
 
 
 # --- text formatting ----------------------------------------------------------------------------
 
+
 def test_text_formatting():
     assert [ch.ordinal(k) for k in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101)] == [
-        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st"]
+        "1st",
+        "2nd",
+        "3rd",
+        "4th",
+        "11th",
+        "12th",
+        "13th",
+        "21st",
+        "22nd",
+        "101st",
+    ]
     assert ch.money(876.4) == "£876m" and ch.money(-40.2) == "−£40m"
     assert ch.money(1234.5) == "£1,234m" and ch.money(0.0) == "£0m"
     assert ch.per_head(412.3) == "£412"
@@ -276,6 +304,7 @@ def test_text_formatting():
 
 # --- the stress chart: browser formulas against the model ---------------------------------------
 
+
 def test_the_grid_matches_the_model(inputs):
     d = ch.draws(inputs, 0.3)
     grid = ch.stress_grid(d)
@@ -287,30 +316,53 @@ def test_the_grid_matches_the_model(inputs):
 
 
 def _texts(svg: str) -> str:
-    return " ".join(html.unescape(t) for t in re.findall(r"<tspan[^>]*>([^<]*)</tspan>|"
-                                                         r"<text[^>]*>([^<]*)</text>", svg)
-                    for t in t if t)
+    return " ".join(
+        html.unescape(t)
+        for t in re.findall(
+            r"<tspan[^>]*>([^<]*)</tspan>|"
+            r"<text[^>]*>([^<]*)</text>",
+            svg,
+        )
+        for t in t
+        if t
+    )
 
 
-@pytest.mark.parametrize("values", [
-    {}, {"efficiency_delivered": 0.95, "activity_reduction_achieved": 1.0,
-         "extra_funding_gbp_m": 400.0},
-    {"efficiency_delivered": 0.05, "activity_reduction_achieved": 0.0,
-     "extra_funding_gbp_m": 25.0}])
+@pytest.mark.parametrize(
+    "values",
+    [
+        {},
+        {
+            "efficiency_delivered": 0.95,
+            "activity_reduction_achieved": 1.0,
+            "extra_funding_gbp_m": 400.0,
+        },
+        {
+            "efficiency_delivered": 0.05,
+            "activity_reduction_achieved": 0.0,
+            "extra_funding_gbp_m": 25.0,
+        },
+    ],
+)
 def test_vega_readout_equals_the_python_twin(profiles, inputs, values):
     r = profiles["E54000031"]
     v = {k: p.default for k, p in ch.STRESS.items()} | values
     chart = ch.stress_chart(r, sliders=False, values=v)
     svg = vlc.vegalite_to_svg(chart.to_dict())
-    twin = ch.stress_readout(ch.stress_grid(ch.draws(inputs, 0.3)), 726.0,
-                             v["efficiency_delivered"], v["activity_reduction_achieved"],
-                             v["extra_funding_gbp_m"])
+    twin = ch.stress_readout(
+        ch.stress_grid(ch.draws(inputs, 0.3)),
+        726.0,
+        v["efficiency_delivered"],
+        v["activity_reduction_achieved"],
+        v["extra_funding_gbp_m"],
+    )
     drawn = " ".join(_texts(svg).split())
     for line in twin["readout"].split("\n"):
         assert line in drawn, (line, drawn[:400])
 
 
 # --- the charts -------------------------------------------------------------------------------
+
 
 def test_charts_fit_a_phone_and_name_their_sources(profiles):
     r = profiles["E54000031"]
@@ -340,13 +392,13 @@ def test_the_locator_map_is_small(inputs):
 
 # --- the index: every footprint, sortable, and found by its areas' names -------------------------
 
+
 def test_the_index_lists_the_44_with_links_and_no_zero(book_index, codes):
     frame = book_index.table
     assert sorted(frame["stp17cd"]) == sorted(codes)
     assert set(frame["href"]) == {f"../footprints/{c}.html" for c in codes}
     none = frame[frame["gap_gbp_m"].isna()]
-    assert len(none) == 27 and set(none["gap_words"]) == {"none found",
-                                                         "published but doubtful"}
+    assert len(none) == 27 and set(none["gap_words"]) == {"none found", "published but doubtful"}
     page = index.index(book_index)._repr_html_()
     assert page.count('<tr data-code="') == 44
     assert all(f'href="../footprints/{c}.html"' in page for c in codes)
@@ -364,8 +416,9 @@ def test_the_index_agrees_with_the_profiles(book_index, profiles):
         assert row["rating"] == r.text.rating and row["successor"] == r.text.successor
 
 
-@pytest.mark.parametrize("sort_by,first", [("name", "E54000040"), ("population", "E54000007"),
-                                           ("per_head", "E54000017")])
+@pytest.mark.parametrize(
+    "sort_by,first", [("name", "E54000040"), ("population", "E54000007"), ("per_head", "E54000017")]
+)
 def test_the_index_starts_in_the_chosen_order(sort_by, first):
     book = index.compute(index.inputs(LAYOUT), sort_by=sort_by)
     assert book.table["stp17cd"].iloc[0] == first
@@ -374,8 +427,7 @@ def test_the_index_starts_in_the_chosen_order(sort_by, first):
 def test_every_area_name_finds_its_footprint(book_index, inputs):
     entries = book_index.entries
     for area in inputs.areas.itertuples(index=False):
-        codes = {e["code"] for e in index.search(entries, area.name)
-                 if e["name"] == area.name}
+        codes = {e["code"] for e in index.search(entries, area.name) if e["name"] == area.name}
         holders = set(inputs.areas.loc[inputs.areas["name"] == area.name, "stp17cd"])
         if len(index.search(entries, area.name)) < index.MAX_RESULTS:
             assert codes == holders, area.name
@@ -390,7 +442,8 @@ def test_every_area_name_finds_its_footprint(book_index, inputs):
 
 def test_the_search_script_normalises_like_its_python_twin():
     assert index.normalise("NHS Airedale, Wharfedale & Craven CCG") == (
-        "nhs airedale wharfedale and craven ccg")
+        "nhs airedale wharfedale and craven ccg"
+    )
     assert ".replace(/&/g, ' and ').replace(/[^a-z0-9]+/g, ' ').trim()" in index.SCRIPT
 
 

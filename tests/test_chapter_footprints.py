@@ -43,11 +43,14 @@ def _svg_text(chart: alt.TopLevelMixin, width: int = 340, **params) -> list[str]
         if p["name"] in params:
             p["value"] = params[p["name"]]
     svg = vlc.vegalite_to_svg(spec)
-    return [re.sub(r"<[^>]+>", "", t).replace("&amp;", "&").replace("&#39;", "'")
-            for t in re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)]
+    return [
+        re.sub(r"<[^>]+>", "", t).replace("&amp;", "&").replace("&#39;", "'")
+        for t in re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)
+    ]
 
 
 # --- published figures --------------------------------------------------------------------
+
 
 def test_published_figures(book):
     # NHS England: 44 footprints (15 March 2016); ONS mid-2016: England 55.27m people;
@@ -63,7 +66,11 @@ def test_published_figures(book):
     assert t.plan_period == "October 2016 to March 2021"
     assert t.local_offices == "14"  # ONS April 2017 region local office lookup
     assert (t.leaders, t.leaders_providers, t.leaders_ccgs, t.leaders_councils) == (
-        "41", "18", "18", "3")  # HSJ, 30 March 2016
+        "41",
+        "18",
+        "18",
+        "3",
+    )  # HSJ, 30 March 2016
     # 41 named, 39 placed by background: the page says so rather than leaving 2 over
     assert (t.leaders_placed, t.leaders_unplaced, t.leaders_missing) == ("39", "2", "3")
     assert t.leads_trust_2016 == "19"  # HSJ 2019, chiefs or chairs in spring 2016
@@ -87,8 +94,10 @@ def test_threshold_follows_the_model(inputs):
         r = chapter.compute(inputs, map_measure="area_km2", population_threshold=t)
         want = fp.above_threshold(pop, t)
         assert r.text.above_n == str(want["count"])
-        assert chapter.headline(r)["Footprints with at least the threshold population "
-                                   "(count)"] == want["count"]
+        assert (
+            chapter.headline(r)["Footprints with at least the threshold population (count)"]
+            == want["count"]
+        )
 
 
 def test_successors(inputs, book):
@@ -117,11 +126,12 @@ def test_unknown_measure_is_refused(inputs):
 
 # --- Vega expressions against their Python twins ---------------------------------------
 
+
 @pytest.mark.parametrize("threshold", [0.3, 1.7, 3.0])
 def test_ranked_count_matches_the_model(inputs, threshold):
-    chart = charts.ranked_chart(inputs.footprints,
-                                parameters.declared(chapter.NOTEBOOK)["population_threshold"],
-                                threshold)
+    chart = charts.ranked_chart(
+        inputs.footprints, parameters.declared(chapter.NOTEBOOK)["population_threshold"], threshold
+    )
     texts = _svg_text(chart, population_threshold=threshold)
     want = fp.above_threshold(inputs.footprints["population_mid2016"], threshold)["count"]
     first, second = charts.count_label(want, threshold)
@@ -133,11 +143,15 @@ def test_ranked_count_matches_the_model(inputs, threshold):
 @pytest.mark.parametrize("measure", fp.MEASURES)
 def test_map_value_matches_the_model(inputs, measure):
     table = charts.footprint_table(inputs.footprints)
-    probe = (alt.Chart(table).transform_calculate(value=charts.MEASURE_VALUE)
-             .transform_calculate(shown="datum.stp17cd + '=' + format(datum.value, '.6f')")
-             .mark_text().encode(text="shown:N", y="stp17cd:N")
-             .add_params(alt.param(name="map_measure", value=measure))
-             .properties(width=200))
+    probe = (
+        alt.Chart(table)
+        .transform_calculate(value=charts.MEASURE_VALUE)
+        .transform_calculate(shown="datum.stp17cd + '=' + format(datum.value, '.6f')")
+        .mark_text()
+        .encode(text="shown:N", y="stp17cd:N")
+        .add_params(alt.param(name="map_measure", value=measure))
+        .properties(width=200)
+    )
     drawn = dict(t.split("=") for t in _svg_text(probe) if "=" in t)
     want = fp.measure_column(inputs.footprints, measure)
     if measure == "population_density":
@@ -148,10 +162,14 @@ def test_map_value_matches_the_model(inputs, measure):
 
 def test_threshold_rule_matches_the_model(inputs):
     table = charts.footprint_table(inputs.footprints)
-    probe = (alt.Chart(table).transform_filter(charts.ABOVE)
-             .mark_text().encode(text="stp17cd:N", y="stp17cd:N")
-             .add_params(alt.param(name="population_threshold", value=1.4699))
-             .properties(width=200))
+    probe = (
+        alt.Chart(table)
+        .transform_filter(charts.ABOVE)
+        .mark_text()
+        .encode(text="stp17cd:N", y="stp17cd:N")
+        .add_params(alt.param(name="population_threshold", value=1.4699))
+        .properties(width=200)
+    )
     drawn = {t for t in _svg_text(probe) if t.startswith("E54")}
     pop = inputs.footprints.set_index("stp17cd")["population_mid2016"]
     assert drawn == set(pop[pop / 1e6 >= 1.4699].index)
@@ -165,9 +183,13 @@ def map_spec(book):
 @pytest.mark.parametrize("measure", fp.MEASURES)
 def test_map_title_and_classes_follow_the_measure(inputs, map_spec, measure):
     # The map's title expression, drawn on a small chart with the same parameter.
-    probe = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q").properties(
-        width=100, height=20, title=map_spec["title"]).add_params(
-        alt.param(name="map_measure", value=measure))
+    probe = (
+        alt.Chart(pd.DataFrame({"x": [1]}))
+        .mark_point()
+        .encode(x="x:Q")
+        .properties(width=100, height=20, title=map_spec["title"])
+        .add_params(alt.param(name="map_measure", value=measure))
+    )
     texts = _svg_text(probe)
     column = fp.measure_column(inputs.footprints, measure)
     table = charts.footprint_table(inputs.footprints)
@@ -175,17 +197,22 @@ def test_map_title_and_classes_follow_the_measure(inputs, map_spec, measure):
         assert "From 0.3m to 2.8m people per footprint" in texts
     else:
         shown = table[measure]
-        assert any(t.startswith(f"From {shown.min():,.0f} to {shown.max():,.0f}")
-                   for t in texts), texts
+        assert any(t.startswith(f"From {shown.min():,.0f} to {shown.max():,.0f}") for t in texts), (
+            texts
+        )
     domain = map_spec["layer"][0]["encoding"]["color"]["condition"]["scale"]["domain"]["expr"]
     assert json.dumps(charts.quintile_breaks(column)) in domain
 
 
 # --- layout: every chart fits 1280 and 375 px ----------------------------------------
 
+
 def test_charts_are_container_sized_with_short_title_lines(book, map_spec):
-    for spec in (map_spec, chapter.ranked_chart(book).to_dict(validate=False),
-                 chapter.region_chart(book).to_dict(validate=False)):
+    for spec in (
+        map_spec,
+        chapter.ranked_chart(book).to_dict(validate=False),
+        chapter.region_chart(book).to_dict(validate=False),
+    ):
         assert spec["width"] == "container"
         assert not {"hconcat", "concat"} & set(spec)
         title = spec["title"]
@@ -233,8 +260,7 @@ def _phone_svg(chart: alt.TopLevelMixin, width: int = 289) -> str:
 
 
 def test_chart_text_is_at_least_11_px(book):
-    for chart in (chapter.ranked_chart(book), chapter.region_chart(book),
-                  chapter.map_chart(book)):
+    for chart in (chapter.ranked_chart(book), chapter.region_chart(book), chapter.map_chart(book)):
         sizes = [float(v) for v in re.findall(r'font-size="([\d.]+)', _phone_svg(chart))]
         sizes += [float(v) for v in re.findall(r"font-size: ?([\d.]+)px", _phone_svg(chart))]
         assert sizes and min(sizes) >= 11, sorted(set(sizes))
@@ -242,8 +268,11 @@ def test_chart_text_is_at_least_11_px(book):
 
 def test_ranked_axis_has_few_ticks_on_a_phone(book):
     layers = chapter.ranked_chart(book).to_dict(validate=False)["layer"]
-    axes = [layer["encoding"]["x"]["axis"] for layer in layers
-            if "axis" in layer.get("encoding", {}).get("x", {})]
+    axes = [
+        layer["encoding"]["x"]["axis"]
+        for layer in layers
+        if "axis" in layer.get("encoding", {}).get("x", {})
+    ]
     assert axes and all(a["values"] == [0, 1, 2, 3] for a in axes)  # cannot run together
 
 
@@ -270,10 +299,12 @@ def test_region_title_is_a_true_statement(book):
 
 
 def test_london_inset_is_an_enlargement(inputs):
-    london = [f for f in inputs.boundaries["features"]
-              if f["properties"]["stp17cd"] in set(
-                  inputs.footprints.loc[inputs.footprints["nhser17nm"] == "London",
-                                        "stp17cd"])]
+    london = [
+        f
+        for f in inputs.boundaries["features"]
+        if f["properties"]["stp17cd"]
+        in set(inputs.footprints.loc[inputs.footprints["nhser17nm"] == "London", "stp17cd"])
+    ]
     big = charts.enlarge(london, 5, 0.0, 49.0)
     w0, s0, e0, n0 = charts.bounds(london)
     w1, s1, e1, n1 = charts.bounds(big)
@@ -284,8 +315,7 @@ def test_london_inset_is_an_enlargement(inputs):
 
 
 def test_live_panel_redraws_the_map(inputs):
-    box, chart = chapter.live(inputs)(map_measure="population_density",
-                                      population_threshold=2.0)
+    box, chart = chapter.live(inputs)(map_measure="population_density", population_threshold=2.0)
     spec = chart.to_dict(validate=False)
     params = {p["name"]: p for p in spec["params"]}
     assert params["map_measure"]["value"] == "population_density"
@@ -294,6 +324,7 @@ def test_live_panel_redraws_the_map(inputs):
 
 
 # --- the notebook -----------------------------------------------------------------------
+
 
 def _cells():
     nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
@@ -327,8 +358,9 @@ def test_parameters_have_reader_labels():
 def test_citations_exist():
     keys = data.bib_keys()
     markdown = "\n".join("".join(c["source"]) for c in _cells() if c["cell_type"] == "markdown")
-    cited = {k.strip() for group in re.findall(r"\{cite\}`([^`]+)`", markdown)
-             for k in group.split(",")}
+    cited = {
+        k.strip() for group in re.findall(r"\{cite\}`([^`]+)`", markdown) for k in group.split(",")
+    }
     assert cited and cited <= keys, cited - keys
 
 

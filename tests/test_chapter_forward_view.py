@@ -33,6 +33,7 @@ def book(inputs):
 
 # --- the GBP 30bn, from its stated assumptions -------------------------------------------
 
+
 def test_reconstruction_reproduces_the_published_30bn(inputs, book):
     # NHS England, Call to Action (July 2013): a gap that "could grow to £30bn" between
     # 2013/14 and 2020/21; Five Year Forward View (Oct 2014), ch. 4: "nearly £30 billion a
@@ -83,12 +84,14 @@ def test_efficiency_needed_lies_inside_the_forward_views_range(book):
 
 # --- growth rates: computed from the data the chart plots --------------------------------
 
+
 def test_series_growth_rates_are_the_plotted_series_own(inputs, book):
     plotted = ch.plotted_spending(inputs)
     assert (plotted["status"] == "outturn").all()
     real = plotted.set_index("fiscal_year_start")["real_gbp_bn_2018_19_prices"]
     assert book.rates["series_long_run"] == pytest.approx(
-        (real.iloc[-1] / real.iloc[0]) ** (1 / (real.index[-1] - real.index[0])) - 1)
+        (real.iloc[-1] / real.iloc[0]) ** (1 / (real.index[-1] - real.index[0])) - 1
+    )
     # House of Commons Library table 2: 3.8% a year from 1979/80, 1.4% after 2009/10.
     assert book.text.series_long_run == "3.8%" and book.text.series_decade == "1.4%"
     assert book.text.series_first == "1979/80" and book.text.series_last == "2018/19"
@@ -97,11 +100,17 @@ def test_series_growth_rates_are_the_plotted_series_own(inputs, book):
 def test_spending_chart_title_states_what_it_plots(book):
     spec = ch.spending_chart(book).to_dict()
     title = " ".join(spec["title"]["text"])
-    for part in (book.text.series_long_run, book.text.series_decade,
-                 book.text.series_first, book.text.series_last, book.text.decade_from):
+    for part in (
+        book.text.series_long_run,
+        book.text.series_decade,
+        book.text.series_first,
+        book.text.series_last,
+        book.text.decade_from,
+    ):
         assert part in title
-    years = [row["financial_year"] for row in _datasets(spec) if "real_gbp_bn_2018_19_prices"
-             in row]
+    years = [
+        row["financial_year"] for row in _datasets(spec) if "real_gbp_bn_2018_19_prices" in row
+    ]
     assert years[0] == book.text.series_first and years[-1] == book.text.series_last
 
 
@@ -118,17 +127,21 @@ def test_the_long_run_rates_are_labelled_by_source(inputs, book):
     assert book.text.published_growth == "4%"  # IFS via The Conversation, since 1950/51
     assert book.text.hf_long_run == "3.7%" and book.text.ifs_long_run == "3.7%"
     assert book.text.nhse_decade == "2.1%"  # Health Foundation, NHS England, last decade
-    assert book.text.gap_at_hf_long_run == ch.bn(
-        gap.do_nothing_gap(inputs.base_bn, 0.037, 0.0, 7))
+    assert book.text.gap_at_hf_long_run == ch.bn(gap.do_nothing_gap(inputs.base_bn, 0.037, 0.0, 7))
 
 
 # --- the browser's formulas against the Python model -------------------------------------
 
+
 def vega_eval(expr: str, datum: dict | None = None, **signals: float):
     """Evaluate the subset of Vega's expression language the chart uses (arithmetic,
     pow, format, string concatenation, arrays) in Python."""
-    env = {"pow": pow, "format": lambda v, f: format(v, f),
-           "datum": SimpleNamespace(**(datum or {})), **signals}
+    env = {
+        "pow": pow,
+        "format": lambda v, f: format(v, f),
+        "datum": SimpleNamespace(**(datum or {})),
+        **signals,
+    }
     return eval(expr, {"__builtins__": {}}, env)  # noqa: S307 - the chart's own strings
 
 
@@ -145,8 +158,9 @@ def _calculations(spec: dict) -> dict[str, str]:
     return found
 
 
-GRID = list(itertools.product((0.0, 0.0275, 0.04, 0.08), (-0.02, 0.0, 0.012, 0.05),
-                              (0.0, 0.025, 0.05)))
+GRID = list(
+    itertools.product((0.0, 0.0275, 0.04, 0.08), (-0.02, 0.0, 0.012, 0.05), (0.0, 0.025, 0.05))
+)
 
 
 def test_vega_gap_formulas_agree_with_the_model(book):
@@ -159,9 +173,11 @@ def test_vega_gap_formulas_agree_with_the_model(book):
         signals = {"demand_growth": d, "funding_growth": g, "efficiency_rate": e}
         base, t = r["base_bn"], r["years"]
         assert vega_eval(calcs["do_nothing_gap_bn"], r, **signals) == pytest.approx(
-            gap.do_nothing_gap(base, d, g, t), abs=1e-12)
+            gap.do_nothing_gap(base, d, g, t), abs=1e-12
+        )
         assert vega_eval(calcs["remaining_gap_bn"], r, **signals) == pytest.approx(
-            gap.remaining_gap(base, d, g, e, t), abs=1e-12)
+            gap.remaining_gap(base, d, g, e, t), abs=1e-12
+        )
 
 
 def test_vega_parts_agree_with_their_python_twins():
@@ -169,17 +185,23 @@ def test_vega_parts_agree_with_their_python_twins():
     for d, g, e in GRID:
         signals = {"demand_growth": d, "funding_growth": g, "efficiency_rate": e}
         assert vega_eval(charts.NEED_EXPR, datum, **signals) == pytest.approx(
-            gap.need_bn(93.696, d, 5))
+            gap.need_bn(93.696, d, 5)
+        )
         assert vega_eval(charts.FUNDING_EXPR, datum, **signals) == pytest.approx(
-            gap.funding_bn(93.696, g, 5))
+            gap.funding_bn(93.696, g, 5)
+        )
         assert vega_eval(charts.AFTER_EFFICIENCY_EXPR, datum, **signals) == pytest.approx(
-            gap.cost_after_efficiency_bn(93.696, d, e, 5))
+            gap.cost_after_efficiency_bn(93.696, d, e, 5)
+        )
 
 
-@pytest.mark.parametrize("values", [
-    {"demand_growth": 0.04, "funding_growth": 0.0, "efficiency_rate": 0.025},
-    {"demand_growth": 0.03, "funding_growth": 0.012, "efficiency_rate": 0.015},
-])
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"demand_growth": 0.04, "funding_growth": 0.0, "efficiency_rate": 0.025},
+        {"demand_growth": 0.03, "funding_growth": 0.012, "efficiency_rate": 0.015},
+    ],
+)
 def test_vega_title_agrees_with_the_prose(inputs, values):
     results = ch.compute(inputs, horizon_year=2020, **values)
     spec = ch.gap_chart(results).to_dict()
@@ -193,7 +215,8 @@ def test_vega_title_agrees_with_the_prose(inputs, values):
 def test_sliders_start_at_the_pages_values(book):
     spec = ch.gap_chart(book).to_dict()
     params = {p["name"]: p for p in spec.get("params", [])} | {
-        p["name"]: p for layer in spec["layer"] for p in layer.get("params", [])}
+        p["name"]: p for layer in spec["layer"] for p in layer.get("params", [])
+    }
     for name in ("demand_growth", "funding_growth", "efficiency_rate"):
         assert params[name]["value"] == book.values[name]
         assert "bind" in params[name]
@@ -202,6 +225,7 @@ def test_sliders_start_at_the_pages_values(book):
 
 
 # --- what the reader sees ----------------------------------------------------------------
+
 
 def test_headline_keys_and_parts_add_up(book):
     head = ch.headline(book)
@@ -219,24 +243,29 @@ def test_headline_keys_and_parts_add_up(book):
 
 
 def test_do_nothing_gap_ignores_funding(inputs):
-    more = ch.compute(inputs, demand_growth=0.04, funding_growth=0.02, efficiency_rate=0.025,
-                      horizon_year=2020)
+    more = ch.compute(
+        inputs, demand_growth=0.04, funding_growth=0.02, efficiency_rate=0.025, horizon_year=2020
+    )
     head = ch.headline(more)
     assert head["Do-nothing gap: flat funding, no efficiency (GBP bn a year)"] == (
-        pytest.approx(29.6, abs=0.05))
+        pytest.approx(29.6, abs=0.05)
+    )
     assert head["Gap before efficiency, with the assumed funding (GBP bn a year)"] < 29.6
 
 
-@pytest.mark.parametrize("fraction, shown", [
-    (0.04, "4%"), (0.025, "2.5%"), (0.0225, "2.25%"), (0.0, "0%"), (-0.005, "-0.5%")])
+@pytest.mark.parametrize(
+    "fraction, shown",
+    [(0.04, "4%"), (0.025, "2.5%"), (0.0225, "2.25%"), (0.0, "0%"), (-0.005, "-0.5%")],
+)
 def test_rates_read_as_a_person_would_write_them(fraction, shown):
     assert ch.rate(fraction) == shown
 
 
 def test_what_is_left_reads_right_either_side_of_zero(inputs, book):
     assert book.text.remaining_sentence == "That leaves £9.6bn for extra funding to cover."
-    ample = ch.compute(inputs, demand_growth=0.0, funding_growth=0.02, efficiency_rate=0.05,
-                       horizon_year=2016)
+    ample = ch.compute(
+        inputs, demand_growth=0.0, funding_growth=0.02, efficiency_rate=0.05, horizon_year=2016
+    )
     assert ample.text.remaining_sentence.startswith("Efficiency and funding together")
     assert "-£" not in ample.text.remaining_sentence
 
@@ -275,13 +304,13 @@ def test_charts_fit_the_column_and_name_real_sources(book):
         assert all(len(line) <= 40 for line in lines), lines  # fits a phone
         assert all(len(line) <= 52 for line in subtitle), subtitle
     labels = ch.published_points(book.inputs)
-    assert list(labels["label"]) == ["£30bn", "£8bn"] and labels["above"].tolist() == [
-        True, False]
+    assert list(labels["label"]) == ["£30bn", "£8bn"] and labels["above"].tolist() == [True, False]
 
 
 def test_live_panel_redraws_without_sliders(inputs):
-    box, chart = ch.live(inputs)(demand_growth=0.05, funding_growth=0.0,
-                                 efficiency_rate=0.02, horizon_year=2022)
+    box, chart = ch.live(inputs)(
+        demand_growth=0.05, funding_growth=0.0, efficiency_rate=0.02, horizon_year=2022
+    )
     spec = chart.to_dict()
     assert spec["width"] == 560
     assert "2022/23" in spec["title"]["text"]["expr"]
@@ -290,8 +319,12 @@ def test_live_panel_redraws_without_sliders(inputs):
 
 def test_assumptions_box_lists_every_parameter(book):
     html = ch.assumptions(book)._repr_html_()
-    for label in ("Growth in the cost of meeting need", "Real growth in funding",
-                  "Efficiency gained each year", "Last financial year modelled"):
+    for label in (
+        "Growth in the cost of meeting need",
+        "Real growth in funding",
+        "Efficiency gained each year",
+        "Last financial year modelled",
+    ):
         assert label in html
     # the horizon reads as a financial year, as everywhere else on the page
     assert "<strong>2020/21</strong>" in html and "<strong>2020</strong>" not in html
@@ -315,6 +348,7 @@ def test_each_provider_year_cites_its_own_source(page):
 
 
 # --- the page ----------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def page():

@@ -42,6 +42,7 @@ def run(inputs, defaults, **changes):
 
 # --- the published gaps -------------------------------------------------------------
 
+
 def test_usable_gaps_are_one_reported_figure_per_footprint(inputs):
     published, usable = ch.published_gaps(inputs), ch.usable_gaps(inputs)
     assert len(published) == 19 and published["stp17cd"].is_unique
@@ -78,17 +79,29 @@ def test_per_head_uses_mid_2016_population_and_flags_estimates(inputs):
     published = ch.published_gaps(inputs).set_index("stp17cd")
     foot = data.load("footprints").set_index("stp17cd")
     ncl = published.loc["E54000028"]
-    assert ncl["gap_per_head_gbp"] == pytest.approx(876e6 / foot.loc["E54000028",
-                                                                     "population_mid2016"])
+    assert ncl["gap_per_head_gbp"] == pytest.approx(
+        876e6 / foot.loc["E54000028", "population_mid2016"]
+    )
     assert not ncl["apportioned"] and published.loc["E54000017", "apportioned"]
-    assert published["apportioned"].sum() == (
-        foot.loc[published.index, "population_basis"] == "apportioned").sum()
+    assert (
+        published["apportioned"].sum()
+        == (foot.loc[published.index, "population_basis"] == "apportioned").sum()
+    )
 
 
 # --- the stress test ------------------------------------------------------------------
 
-def direct_numpy(assumptions: pd.DataFrame, gap: float, e: float, a: float, f: float,
-                 share: float, draws: int, seed: int) -> np.ndarray:
+
+def direct_numpy(
+    assumptions: pd.DataFrame,
+    gap: float,
+    e: float,
+    a: float,
+    f: float,
+    share: float,
+    draws: int,
+    seed: int,
+) -> np.ndarray:
     """The model written out again from its description, in plain numpy."""
     p = assumptions["n_stps_assuming_reduction"].to_numpy(float) / 44
     lo = assumptions["min_reduction_pct"].to_numpy(float)
@@ -98,25 +111,41 @@ def direct_numpy(assumptions: pd.DataFrame, gap: float, e: float, a: float, f: f
     rng = np.random.default_rng(seed)
     assumes = rng.random((draws, p.size)) < p
     cuts = rng.triangular(lo, mode, hi, size=(draws, p.size))
-    alpha = np.minimum(1, share * (assumes * cuts).sum(axis=1)
-                       / (p * (lo + mode + hi) / 3).sum())
+    alpha = np.minimum(1, share * (assumes * cuts).sum(axis=1) / (p * (lo + mode + hi) / 3).sum())
     x = rng.uniform(0.5, 1.5, draws)
     y = rng.uniform(0.5, 1.5, draws)
     return gap - gap * (1 - alpha) * e * x - gap * alpha * a * y - f
 
 
-@pytest.mark.parametrize("changes", [
-    {}, {"footprint": "all"}, {"footprint": "E54000041", "efficiency_delivered": 0.85,
-                               "extra_funding_gbp_m": 50.0, "random_state": 7, "draws": 5000},
-    {"activity_reduction_achieved": 1.0, "activity_share": 0.6},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"footprint": "all"},
+        {
+            "footprint": "E54000041",
+            "efficiency_delivered": 0.85,
+            "extra_funding_gbp_m": 50.0,
+            "random_state": 7,
+            "draws": 5000,
+        },
+        {"activity_reduction_achieved": 1.0, "activity_share": 0.6},
+    ],
+)
 def test_stress_summary_equals_a_direct_numpy_computation(inputs, defaults, changes):
     v = {**defaults, **changes}
     results = ch.compute(inputs, **v)
     gap = ch.plan_gap(inputs, v["footprint"])[0]
-    r = direct_numpy(data.load("activity_assumptions"), gap, v["efficiency_delivered"],
-                     v["activity_reduction_achieved"], v["extra_funding_gbp_m"],
-                     v["activity_share"], v["draws"], v["random_state"])
+    r = direct_numpy(
+        data.load("activity_assumptions"),
+        gap,
+        v["efficiency_delivered"],
+        v["activity_reduction_achieved"],
+        v["extra_funding_gbp_m"],
+        v["activity_share"],
+        v["draws"],
+        v["random_state"],
+    )
     s = results.summary
     for q, key in ((0.05, "q05"), (0.5, "q50"), (0.95, "q95")):
         assert s[key] == pytest.approx(np.quantile(r, q), rel=1e-9)
@@ -129,20 +158,25 @@ def test_stress_summary_equals_a_direct_numpy_computation(inputs, defaults, chan
 
 def test_headline_keys_and_values(book):
     h = ch.headline(book)
-    assert list(h) == ["Plan's gap (GBP m a year)",
-                       "Mean gap left after delivery (GBP m a year)",
-                       "Draws that close the whole gap (%)"]
+    assert list(h) == [
+        "Plan's gap (GBP m a year)",
+        "Mean gap left after delivery (GBP m a year)",
+        "Draws that close the whole gap (%)",
+    ]
     assert all(isinstance(v, float) for v in h.values())
     assert h["Plan's gap (GBP m a year)"] == 876
 
 
-@pytest.mark.parametrize("changes, mean, closed", [
-    # exercise 3.2's published answers (North Central London, random state 2016, 10,000 draws)
-    ({}, 502, 0.0),
-    ({"efficiency_delivered": 1.0}, 195, 19.7),
-    ({"activity_reduction_achieved": 1.0}, 305, 2.0),
-    ({"extra_funding_gbp_m": 300.0}, 202, 2.2),
-])
+@pytest.mark.parametrize(
+    "changes, mean, closed",
+    [
+        # exercise 3.2's published answers (North Central London, random state 2016, 10,000 draws)
+        ({}, 502, 0.0),
+        ({"efficiency_delivered": 1.0}, 195, 19.7),
+        ({"activity_reduction_achieved": 1.0}, 305, 2.0),
+        ({"extra_funding_gbp_m": 300.0}, 202, 2.2),
+    ],
+)
 def test_exercise_answers(inputs, defaults, changes, mean, closed):
     h = ch.headline(run(inputs, defaults, **changes))
     assert round(h["Mean gap left after delivery (GBP m a year)"]) == mean
@@ -150,11 +184,19 @@ def test_exercise_answers(inputs, defaults, changes, mean, closed):
 
 
 def test_more_money_or_delivery_never_leaves_more_gap(inputs, defaults):
-    means = [ch.headline(run(inputs, defaults, efficiency_delivered=e))[
-        "Mean gap left after delivery (GBP m a year)"] for e in (0.0, 0.5, 1.0)]
+    means = [
+        ch.headline(run(inputs, defaults, efficiency_delivered=e))[
+            "Mean gap left after delivery (GBP m a year)"
+        ]
+        for e in (0.0, 0.5, 1.0)
+    ]
     assert means == sorted(means, reverse=True)
-    money = [ch.headline(run(inputs, defaults, extra_funding_gbp_m=f))[
-        "Mean gap left after delivery (GBP m a year)"] for f in (0.0, 25.0, 500.0)]
+    money = [
+        ch.headline(run(inputs, defaults, extra_funding_gbp_m=f))[
+            "Mean gap left after delivery (GBP m a year)"
+        ]
+        for f in (0.0, 25.0, 500.0)
+    ]
     assert money[0] - money[1] == pytest.approx(25) and money[0] - money[2] == pytest.approx(500)
 
 
@@ -162,15 +204,22 @@ def test_modelled_medians_in_the_gaps_chart_are_the_stress_test(inputs, book):
     row = book.published.set_index("stp17cd").loc["E54000041"]
     alone = run(inputs, book.values, footprint="E54000041")
     assert row["modelled_median_left_gbp_m"] == pytest.approx(alone.summary["q50"])
-    assert book.published.loc[~book.published["usable"],
-                              "modelled_median_left_gbp_m"].isna().all()
+    assert book.published.loc[~book.published["usable"], "modelled_median_left_gbp_m"].isna().all()
 
 
 # --- the browser's grid and formulas ----------------------------------------------------
 
-@pytest.mark.parametrize("footprint, e, f", [
-    ("E54000028", 0.5, 0.0), ("all", 0.95, 1000.0), ("E54000041", 1.0, 225.0),
-    ("E54000036", 0.0, 25.0), ("E54000017", 0.75, 600.0)])
+
+@pytest.mark.parametrize(
+    "footprint, e, f",
+    [
+        ("E54000028", 0.5, 0.0),
+        ("all", 0.95, 1000.0),
+        ("E54000041", 1.0, 225.0),
+        ("E54000036", 0.0, 25.0),
+        ("E54000017", 0.75, 600.0),
+    ],
+)
 def test_browser_twin_agrees_with_the_model(inputs, book, footprint, e, f):
     grid = ch.stress_grid(book)
     twin = ch.browser_readout(grid, footprint, e, f)
@@ -197,28 +246,40 @@ def vega_readout(chart) -> str:
     svg = vlc.vegalite_to_svg(chart.to_dict())
     found = [html.unescape(t) for t in re.findall(r'aria-label="readout: ([^"]*)"', svg)]
     if not found:  # Vega labels a text mark by its text
-        found = [html.unescape(t) for t in re.findall(r'aria-label="([^"]*Whole gap[^"]*)"',
-                                                      svg)]
+        found = [html.unescape(t) for t in re.findall(r'aria-label="([^"]*Whole gap[^"]*)"', svg)]
     assert len(found) == 1, found
     return found[0]
 
 
-@pytest.mark.parametrize("changes", [
-    {}, {"footprint": "all", "efficiency_delivered": 0.9, "extra_funding_gbp_m": 150.0},
-    {"footprint": "E54000041", "efficiency_delivered": 0.33, "extra_funding_gbp_m": 2.5}])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"footprint": "all", "efficiency_delivered": 0.9, "extra_funding_gbp_m": 150.0},
+        {"footprint": "E54000041", "efficiency_delivered": 0.33, "extra_funding_gbp_m": 2.5},
+    ],
+)
 def test_vega_readout_equals_the_python_twin(inputs, defaults, changes):
     results = run(inputs, defaults, **changes)
     v = results.values
-    twin = ch.browser_readout(ch.stress_grid(results), v["footprint"],
-                              v["efficiency_delivered"], v["extra_funding_gbp_m"])
+    twin = ch.browser_readout(
+        ch.stress_grid(results), v["footprint"], v["efficiency_delivered"], v["extra_funding_gbp_m"]
+    )
     drawn = vega_readout(ch.stress_chart(results, sliders=False))
     assert drawn.replace("\n", " ") == twin["lines"].replace("\n", " ")
 
 
 # --- the charts: one chart each, fitting the column, sourced ------------------------------
 
-CHARTS = ("timeline_chart", "gaps_chart", "per_head_chart", "stf_chart", "nao_chart",
-          "capital_chart", "stress_chart")
+CHARTS = (
+    "timeline_chart",
+    "gaps_chart",
+    "per_head_chart",
+    "stf_chart",
+    "nao_chart",
+    "capital_chart",
+    "stress_chart",
+)
 
 
 @pytest.mark.parametrize("name", CHARTS)
@@ -227,8 +288,14 @@ def test_charts_fit_a_phone_and_name_their_sources(book, name):
     assert spec.get("width") == "container"
     assert not {"hconcat", "vconcat", "concat", "facet", "repeat"} & set(spec)
     title = spec["title"]
-    lines = [*title["text"], *([title["subtitle"]] if isinstance(title.get("subtitle"), str)
-                               else title.get("subtitle", []))]
+    lines = [
+        *title["text"],
+        *(
+            [title["subtitle"]]
+            if isinstance(title.get("subtitle"), str)
+            else title.get("subtitle", [])
+        ),
+    ]
     assert all(len(line) <= 52 for line in lines), lines
     meta = spec["usermeta"]
     assert meta["alt"] and meta["source"]
@@ -264,13 +331,17 @@ def test_tables_are_for_people(book):
 
 # --- the money after the plans ----------------------------------------------------------
 
+
 def test_money_after_the_plans(book):
     nao = ch.nao_balance(book.inputs)["position_gbp_m"].tolist()
     # NAO, January 2018: -1,848 (2015/16) to +111 (2016/17); the fund paid GBP 1.8bn
     assert nao == [-1848, 111, 111 - 1800]
     t = book.text
     assert (t.nao_deficit_before, t.nao_after, t.nao_deficit_without) == (
-        "£1,848m", "£111m", "£1,689m")
+        "£1,848m",
+        "£111m",
+        "£1,689m",
+    )
     capital = ch.capital_path(book.inputs).set_index("kind")["gbp_bn"]
     assert capital["promised"] == pytest.approx(0.325 + 2.6)
     assert t.allocated_share == "26%"
@@ -286,22 +357,26 @@ def test_spring_budget_is_capital_spread_thinly(book, inputs, defaults):
 
 # --- the notebook -----------------------------------------------------------------------
 
+
 def notebook_cells():
     return json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
 
 
 def test_every_number_in_the_prose_is_computed(book):
-    text = "".join("".join(c["source"]) for c in notebook_cells()
-                   if c["cell_type"] == "markdown")
+    text = "".join("".join(c["source"]) for c in notebook_cells() if c["cell_type"] == "markdown")
     names = re.findall(r"\{eval\}`n\.([a-z0-9_]+)`", text)
     assert names and all(hasattr(book.text, n) for n in names), [
-        n for n in names if not hasattr(book.text, n)]
+        n for n in names if not hasattr(book.text, n)
+    ]
 
 
 def test_notebook_is_thin_and_labelled():
     cells = notebook_cells()
-    code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"
-            and "parameters" not in c["metadata"].get("tags", [])]
+    code = [
+        "".join(c["source"])
+        for c in cells
+        if c["cell_type"] == "code" and "parameters" not in c["metadata"].get("tags", [])
+    ]
     for source in code[1:]:
         assert re.fullmatch(r"chapter\.\w+\(book\)", source.strip()), source
     assert not any("glue" in s or "import pandas" in s for s in code)
@@ -319,8 +394,9 @@ def test_register_credits_appear_in_the_chapter():
     names (where the register has one), else somewhere in the chapter."""
     points = data.load("article_points")
     mine = points[points["chapter"] == "03_plans_and_money"]
-    markdown = "\n".join("".join(c["source"]) for c in notebook_cells()
-                         if c["cell_type"] == "markdown")
+    markdown = "\n".join(
+        "".join(c["source"]) for c in notebook_cells() if c["cell_type"] == "markdown"
+    )
     parts = re.split(r"\((ch3-[a-z0-9-]+)\)=", markdown)
     sections = dict(zip(parts[1::2], parts[2::2]))
     assert len(mine) == 18
@@ -332,6 +408,7 @@ def test_register_credits_appear_in_the_chapter():
 
 # --- the review's fixes: readable charts, consistent figures ---------------------------
 
+
 def _svg(chart, width: int) -> str:
     spec = chart.to_dict()
     if spec.get("width") == "container":
@@ -341,8 +418,10 @@ def _svg(chart, width: int) -> str:
 
 
 def _texts(svg: str) -> list[str]:
-    return [html.unescape(re.sub(r"<[^>]+>", "", t))
-            for t in re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)]
+    return [
+        html.unescape(re.sub(r"<[^>]+>", "", t))
+        for t in re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)
+    ]
 
 
 @pytest.mark.parametrize("name", CHARTS)
@@ -363,8 +442,9 @@ def test_timeline_sets_itself_out_for_its_width(book, width):
     wide = width >= charts.WIDE_FROM_PX
     layout = charts.WIDE if wide else charts.NARROW
     t = book.inputs.timeline
-    window = t[(t["date"] >= "2015-12-01") & (t["date"] <= "2017-03-31")
-               & (t["category"] != "commentary")]
+    window = t[
+        (t["date"] >= "2015-12-01") & (t["date"] <= "2017-03-31") & (t["category"] != "commentary")
+    ]
     rows, height = charts.timeline_rows(window[["date", "date_precision", "event", "category"]])
     drawn = " ".join(_texts(svg))
     for text in rows["text_w" if wide else "text_n"]:
@@ -389,7 +469,7 @@ def test_nao_title_fits_a_phone_and_names_the_payments(book):
 
 def test_assumptions_box_has_no_codes_and_a_short_choice_list(book):
     html_ = ch.assumptions(book)._repr_html_()
-    box = html_.split('<details')[0]  # the rerun commands may name codes
+    box = html_.split("<details")[0]  # the rerun commands may name codes
     assert "E54" not in box
     assert "<strong>North Central London</strong>" in box
     assert "all 17 plans together" in box

@@ -18,9 +18,14 @@ from stpbook.models import reconfiguration as rc
 
 from conftest import ROOT
 
-DEFAULTS = {"annual_saving_gbp_m": 25.0, "capital_cost_gbp_m": 250.0,
-            "dual_running_years": 3, "transition_cost_gbp_m": 10.0,
-            "discount_rate": 0.035, "horizon_years": 20}
+DEFAULTS = {
+    "annual_saving_gbp_m": 25.0,
+    "capital_cost_gbp_m": 250.0,
+    "dual_running_years": 3,
+    "transition_cost_gbp_m": 10.0,
+    "discount_rate": 0.035,
+    "horizon_years": 20,
+}
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +39,7 @@ def book(inputs):
 
 
 # --------------------------------------------------------------------------- counting
+
 
 def test_proposals_are_counted_once_each(book):
     items = data.load("reconfigurations")
@@ -55,8 +61,7 @@ def test_an_idea_discussed_is_not_a_proposal(book):
     # (data role "discussed"), followed apart from the 21, as the profiles describe it.
     items = data.load("reconfigurations")
     hubs = items[items["proposal_id"] == "ne_primary_care_hubs"]
-    assert set(hubs["role"]) == {"discussed", "duplicate"} and set(hubs["status"]) == {
-        "discussed"}
+    assert set(hubs["role"]) == {"discussed", "duplicate"} and set(hubs["status"]) == {"discussed"}
     assert list(book.ideas["proposal_id"]) == ["ne_primary_care_hubs"]
     assert "ne_primary_care_hubs" not in set(book.proposals["proposal_id"])
     assert book.text.ideas == "1"
@@ -65,7 +70,10 @@ def test_an_idea_discussed_is_not_a_proposal(book):
 
 def test_contender_lists_are_not_proposals(book):
     assert set(book.contenders["proposal_id"]) == {
-        "cw_george_eliot_ae", "mse_acute_reconfiguration", "mkbl_ae_review"}
+        "cw_george_eliot_ae",
+        "mse_acute_reconfiguration",
+        "mkbl_ae_review",
+    }
     assert not set(book.contenders["proposal_id"]) & set(book.proposals["proposal_id"])
     assert (book.text.contender_only, book.text.contender_with_proposal) == ("3", "3")
 
@@ -73,14 +81,22 @@ def test_contender_lists_are_not_proposals(book):
 def test_ae_proposals(book):
     p = book.proposals.set_index("proposal_id")
     lead = set(p.index[p["lead_is_ae"]])
-    assert lead == {"ddthrw_specialist_emergency_hospitals", "dorset_poole_ae_downgrade",
-                    "staffs_ae_three_to_two", "cht_huddersfield_ae", "midyorks_dewsbury_ae",
-                    "nel_king_george_ae", "hw_alexandra_ae"}
+    assert lead == {
+        "ddthrw_specialist_emergency_hospitals",
+        "dorset_poole_ae_downgrade",
+        "staffs_ae_three_to_two",
+        "cht_huddersfield_ae",
+        "midyorks_dewsbury_ae",
+        "nel_king_george_ae",
+        "hw_alexandra_ae",
+    }
     # Broader reorganisations that would also take a full A&E from a hospital (the prose
     # names these three).
     assert set(p.index[p["closes_any_ae"]]) - lead == {
-        "swl_acute_reconfiguration", "nwl_shaping_a_healthier_future",
-        "bc_midland_metropolitan"}
+        "swl_acute_reconfiguration",
+        "nwl_shaping_a_healthier_future",
+        "bc_midland_metropolitan",
+    }
     assert (book.text.ae_lead, book.text.ae_broader, book.text.ae_all) == ("7", "3", "10")
     # The Horton's A&E appears only on a contender list, so it is not an A&E proposal.
     assert not p.loc["bob_horton_downgrade", "closes_any_ae"]
@@ -93,6 +109,7 @@ def test_bed_cuts_with_a_stated_size(book):
 
 # --------------------------------------------------------------------------- outcomes
 
+
 def test_status_counts_are_computed_from_the_data(book):
     status = data.load("proposal_status").set_index("proposal_id")
     by_hand = status.loc[book.proposals["proposal_id"], "status_latest"].value_counts()
@@ -102,7 +119,8 @@ def test_status_counts_are_computed_from_the_data(book):
         assert n == by_hand.get(key, 0)
     t = book.text
     assert [t.implemented, t.decided_not_built, t.stalled, t.dropped, t.no_decision] == [
-        str(counts[k]) for k in ch.STATUS_LABELS]
+        str(counts[k]) for k in ch.STATUS_LABELS
+    ]
     assert status.loc["ne_primary_care_hubs", "status_latest"] == "no_decision_found"
 
 
@@ -126,13 +144,25 @@ def test_milestones_are_in_order(inputs):
     swapped = inputs.milestones.copy()
     rows = swapped.index[swapped["proposal_id"] == "llr_acute_two_sites"][:2]
     swapped.loc[rows, ["date", "date_precision"]] = swapped.loc[
-        rows[::-1], ["date", "date_precision"]].to_numpy()
+        rows[::-1], ["date", "date_precision"]
+    ].to_numpy()
     assert any("llr_acute_two_sites" in p for p in ch.out_of_order(swapped))
-    built = pd.DataFrame([
-        {"proposal_id": "x", "stage": "dropped", "date": pd.Timestamp("2018-01-01"),
-         "date_precision": "day"},
-        {"proposal_id": "x", "stage": "implemented", "date": pd.Timestamp("2019-01-01"),
-         "date_precision": "day"}])
+    built = pd.DataFrame(
+        [
+            {
+                "proposal_id": "x",
+                "stage": "dropped",
+                "date": pd.Timestamp("2018-01-01"),
+                "date_precision": "day",
+            },
+            {
+                "proposal_id": "x",
+                "stage": "implemented",
+                "date": pd.Timestamp("2019-01-01"),
+                "date_precision": "day",
+            },
+        ]
+    )
     assert ch.out_of_order(built) == ["x: carried out after it was dropped"]
 
 
@@ -159,8 +189,10 @@ def test_timeline_rows_and_marks(inputs, book):
     # carried out in part (a hollow star): Dorset's new A&E with Poole's still open, and
     # north west London's two A&Es closed before the rest was dropped.
     partial = set(marks.loc[marks["stage"] == ch.PARTIAL, "proposal"])
-    assert partial == {"Dorset: Poole's A&E moved to Bournemouth",
-                       "North West London: nine major hospitals to five"}
+    assert partial == {
+        "Dorset: Poole's A&E moved to Bournemouth",
+        "North West London: nine major hospitals to five",
+    }
     done = set(book.proposals.loc[book.proposals["status_latest"] == "implemented", "place"])
     stars = marks[marks["stage"] == "implemented"]["proposal"]
     assert all(any(p.startswith(f"{d}:") for d in done) for p in stars)
@@ -168,8 +200,12 @@ def test_timeline_rows_and_marks(inputs, book):
 
 def test_referrals_and_irp(inputs, book):
     assert set(ch.referrals(inputs).index) == {
-        "bob_horton_downgrade", "cht_huddersfield_ae", "dorset_poole_ae_downgrade",
-        "nwl_shaping_a_healthier_future", "swl_acute_reconfiguration"}
+        "bob_horton_downgrade",
+        "cht_huddersfield_ae",
+        "dorset_poole_ae_downgrade",
+        "nwl_shaping_a_healthier_future",
+        "swl_acute_reconfiguration",
+    }
     t = book.text
     # One definition of a referral for the book (chapter 5 counts the same 6): 5 on the
     # proposals and West Cumberland's maternity unit, 2013-2020.
@@ -192,15 +228,21 @@ def test_referrals_are_defined_as_chapter_5_defines_them(inputs):
 
 
 def test_no_wikipedia_sources():
-    for name in ("reconfigurations", "reconfiguration_outcomes", "proposal_status",
-                 "political_events"):
+    for name in (
+        "reconfigurations",
+        "reconfiguration_outcomes",
+        "proposal_status",
+        "political_events",
+    ):
         assert not data.load(name)["source_id"].str.contains("wikipedia").any(), name
 
 
 # --------------------------------------------------------------------------- tables
 
-@pytest.mark.parametrize("name", ["proposals_table", "outcomes_table", "politics_table",
-                                  "contenders_table"])
+
+@pytest.mark.parametrize(
+    "name", ["proposals_table", "outcomes_table", "politics_table", "contenders_table"]
+)
 def test_tables_are_for_people(book, name):
     t = getattr(ch, name)(book)
     assert len(t.frame.columns) <= 3  # readable at 375 px
@@ -215,6 +257,7 @@ def test_proposals_table_has_one_row_per_proposal(book):
 
 
 # --------------------------------------------------------------------------- appraisal
+
 
 def _texts(spec: dict) -> list:
     import vl_convert as vlc
@@ -235,12 +278,14 @@ def _texts(spec: dict) -> list:
     return found
 
 
-CASES = [DEFAULTS,
-         {**DEFAULTS, "discount_rate": 0.0},
-         {**DEFAULTS, "dual_running_years": 0, "transition_cost_gbp_m": 0.0},
-         {**DEFAULTS, "annual_saving_gbp_m": 5.0, "horizon_years": 10},  # never pays back
-         {**DEFAULTS, "capital_cost_gbp_m": 0.0, "dual_running_years": 0},  # at once
-         {**DEFAULTS, "dual_running_years": 10, "discount_rate": 0.1, "horizon_years": 40}]
+CASES = [
+    DEFAULTS,
+    {**DEFAULTS, "discount_rate": 0.0},
+    {**DEFAULTS, "dual_running_years": 0, "transition_cost_gbp_m": 0.0},
+    {**DEFAULTS, "annual_saving_gbp_m": 5.0, "horizon_years": 10},  # never pays back
+    {**DEFAULTS, "capital_cost_gbp_m": 0.0, "dual_running_years": 0},  # at once
+    {**DEFAULTS, "dual_running_years": 10, "discount_rate": 0.1, "horizon_years": 40},
+]
 
 
 @pytest.mark.parametrize("values", CASES)
@@ -248,19 +293,25 @@ def test_browser_cumulative_matches_the_model(values):
     import altair as alt
 
     years = pd.DataFrame({"year": range(values["horizon_years"] + 1)})
-    chart = (alt.Chart(years).transform_calculate(cum=charts.CUMULATIVE_EXPR)
-             .transform_calculate(label="datum.year + ':' + format(datum.cum, '.6f')")
-             .mark_text().encode(text="label:N", y="year:O")
-             .add_params(*[alt.param(name=n, value=values[n])
-                           for n in charts.APPRAISAL_PARAMS]))
+    chart = (
+        alt.Chart(years)
+        .transform_calculate(cum=charts.CUMULATIVE_EXPR)
+        .transform_calculate(label="datum.year + ':' + format(datum.cum, '.6f')")
+        .mark_text()
+        .encode(text="label:N", y="year:O")
+        .add_params(*[alt.param(name=n, value=values[n]) for n in charts.APPRAISAL_PARAMS])
+    )
     got = dict(t.split(":") for t in _texts(chart.to_dict()) if isinstance(t, str) and ":" in t)
     assert len(got) == values["horizon_years"] + 1
     for year, value in got.items():
-        expected = rc.cumulative_discounted(int(year), values["annual_saving_gbp_m"],
-                                            values["capital_cost_gbp_m"],
-                                            values["dual_running_years"],
-                                            values["transition_cost_gbp_m"],
-                                            values["discount_rate"])
+        expected = rc.cumulative_discounted(
+            int(year),
+            values["annual_saving_gbp_m"],
+            values["capital_cost_gbp_m"],
+            values["dual_running_years"],
+            values["transition_cost_gbp_m"],
+            values["discount_rate"],
+        )
         assert float(value.replace("\u2212", "-")) == pytest.approx(expected, abs=1e-5)
 
 
@@ -270,8 +321,11 @@ def test_browser_title_and_payback_match_the_model(values):
     texts = _texts(charts.payback_chart(declared, values, sliders=False).to_dict())
     args = [values[n] for n in charts.APPRAISAL_PARAMS]
     year = rc.payback_year(*args)
-    note = (f"Never pays back within {values['horizon_years']} years" if year is None
-            else f"Pays back in year {year}")
+    note = (
+        f"Never pays back within {values['horizon_years']} years"
+        if year is None
+        else f"Pays back in year {year}"
+    )
     assert note in texts
     npv = rc.npv(*args)
     title = next(t for t in texts if isinstance(t, list) and t[0].startswith("Over "))
@@ -280,10 +334,13 @@ def test_browser_title_and_payback_match_the_model(values):
 
 def test_headline(inputs, book):
     head = ch.headline(book)
-    assert list(head) == ["Net present value of the consolidation (GBP m)",
-                          "Discounted payback (years)"]
+    assert list(head) == [
+        "Net present value of the consolidation (GBP m)",
+        "Discounted payback (years)",
+    ]
     assert head["Net present value of the consolidation (GBP m)"] == pytest.approx(
-        rc.npv(25, 250, 3, 10, 0.035, 20))
+        rc.npv(25, 250, 3, 10, 0.035, 20)
+    )
     assert head["Discounted payback (years)"] == rc.payback_year(25, 250, 3, 10, 0.035, 20)
     never = ch.headline(ch.compute(inputs, **{**DEFAULTS, "annual_saving_gbp_m": 0.0}))
     assert math.isnan(never["Discounted payback (years)"])
@@ -295,8 +352,12 @@ def test_capital_comparison(book):
 
 
 def test_charts_build_and_fit_the_column(book):
-    for chart in (ch.proposals_chart(book), ch.outcomes_chart(book),
-                  ch.payback_chart(book), ch.capital_chart(book)):
+    for chart in (
+        ch.proposals_chart(book),
+        ch.outcomes_chart(book),
+        ch.payback_chart(book),
+        ch.capital_chart(book),
+    ):
         spec = chart.to_dict()
         assert spec["width"] == "container"
         assert "hconcat" not in spec
@@ -312,6 +373,7 @@ def test_live_panel_redraws(inputs):
 
 
 # --------------------------------------------------------------------------- notebook
+
 
 @pytest.fixture(scope="module")
 def notebook():
@@ -377,14 +439,21 @@ def _drawn_width(chart, width: int) -> int:
 
 
 def test_charts_are_readable_on_a_phone_and_at_1280(book):
-    for chart in (ch.proposals_chart(book), ch.outcomes_chart(book), ch.payback_chart(book),
-                  ch.capital_chart(book)):
+    for chart in (
+        ch.proposals_chart(book),
+        ch.outcomes_chart(book),
+        ch.payback_chart(book),
+        ch.capital_chart(book),
+    ):
         spec = chart.to_dict()
         assert spec["config"]["axis"]["labelFontSize"] >= 11
         assert spec["config"]["legend"]["labelFontSize"] >= 11
         for layer in spec.get("layer", []):
-            size = layer.get("mark", {}).get("fontSize") if isinstance(
-                layer.get("mark"), dict) else None
+            size = (
+                layer.get("mark", {}).get("fontSize")
+                if isinstance(layer.get("mark"), dict)
+                else None
+            )
             assert size is None or size >= 11, layer["mark"]
         # Nothing (legend, title, labels) wider than a phone's column: no shrinking.
         assert _drawn_width(chart, 320) <= 320 + 12
@@ -405,7 +474,10 @@ def test_capital_agrees_with_chapters_3_and_6(book):
 
     t = book.text
     assert (t.capital_pot, t.capital_allocated, t.capital_requested) == (
-        "£2.9bn", "£2.3bn", "£8.7bn")
+        "£2.9bn",
+        "£2.3bn",
+        "£8.7bn",
+    )
     six = what_came_next.compute(what_came_next.inputs(), "all", 2012)
     capital = " ".join(what_came_next.predictions(six)["outcome"])
     assert f"about {t.capital_allocated} had been allocated" in capital

@@ -25,6 +25,7 @@ def results(inputs):
 
 # --- the timeline's data ---------------------------------------------------------------
 
+
 def test_every_year_from_2014_has_at_least_two_dated_sourced_events():
     timeline = data.load("timeline")  # loading checks every source_id against the bibliography
     years = pd.to_datetime(timeline["date"]).dt.year.value_counts()
@@ -39,10 +40,17 @@ def test_the_two_blog_posts_known_only_to_the_season_show_their_season(inputs):
     assert not (pd.to_datetime(inputs.events["date"]) == "2016-01-01").any()
 
 
-@pytest.mark.parametrize("date, precision, words", [
-    ("2015-12-22", "day", "22 Dec 2015"), ("2019-01-01", "month", "Jan 2019"),
-    ("2016-05-01", "season", "spring 2016"), ("2016-11-01", "season", "autumn 2016"),
-    ("2017-01-01", "season", "winter 2016"), ("2018-01-01", "year", "2018")])
+@pytest.mark.parametrize(
+    "date, precision, words",
+    [
+        ("2015-12-22", "day", "22 Dec 2015"),
+        ("2019-01-01", "month", "Jan 2019"),
+        ("2016-05-01", "season", "spring 2016"),
+        ("2016-11-01", "season", "autumn 2016"),
+        ("2017-01-01", "season", "winter 2016"),
+        ("2018-01-01", "year", "2018"),
+    ],
+)
 def test_dates_are_shown_as_precisely_as_the_source_allows(date, precision, words):
     assert ch.when(pd.Timestamp(date), precision) == words
 
@@ -64,6 +72,7 @@ def test_short_dates_under_a_year_heading():
 
 # --- the browser's filter and layout against their Python twins -------------------------
 
+
 def _scenegraph(results, width):
     import vl_convert as vlc
 
@@ -77,7 +86,8 @@ def _marks(node, name=None, role=None):
     found = []
     if isinstance(node, dict):
         wanted = (name is not None and node.get("name") == name) or (
-            role is not None and node.get("role") == role)
+            role is not None and node.get("role") == role
+        )
         if node.get("marktype") and wanted:
             found.append(node)
         for item in node.get("items", []) if isinstance(node.get("items"), list) else []:
@@ -85,17 +95,31 @@ def _marks(node, name=None, role=None):
     return found
 
 
-@pytest.mark.parametrize("category, start", [
-    ("all", 2012), ("all", 2017), ("policy", 2019), ("legislation", 2016),
-    ("commentary", 2012), ("funding", 2016), ("deadline", 2020), ("funding", 2021)])
+@pytest.mark.parametrize(
+    "category, start",
+    [
+        ("all", 2012),
+        ("all", 2017),
+        ("policy", 2019),
+        ("legislation", 2016),
+        ("commentary", 2012),
+        ("funding", 2016),
+        ("deadline", 2020),
+        ("funding", 2021),
+    ],
+)
 @pytest.mark.parametrize("width", [320, 680])
 def test_browser_list_agrees_with_the_python_twin(inputs, category, start, width):
     results = ch.compute(inputs, category, start)
     graph = _scenegraph(results, width)
     wide = width >= ch.NARROW_BELOW
     expected = ch.list_rows(inputs.events, category, start, wide)
-    texts = [item for layer in ("layer_1_marks", "layer_2_marks")
-             for mark in _marks(graph, name=layer) for item in mark["items"]]
+    texts = [
+        item
+        for layer in ("layer_1_marks", "layer_2_marks")
+        for mark in _marks(graph, name=layer)
+        for item in mark["items"]
+    ]
     drawn = sorted(texts, key=lambda i: i["y"])
     assert [i["text"] for i in drawn] == list(expected["s"])
     # One line a row, every row the same height: the rows are the twin's, from the top.
@@ -104,8 +128,7 @@ def test_browser_list_agrees_with_the_python_twin(inputs, category, start, width
     # A point beside each event's first line, none for a heading.
     points = sorted(i["y"] for m in _marks(graph, name="layer_0_marks") for i in m["items"])
     first = expected[(expected["kind"] == "event") & (expected["k"] == 0)]
-    assert points == pytest.approx([charts.LINE_PX * (r + 0.5) for r in first["row"]],
-                                   abs=0.5)
+    assert points == pytest.approx([charts.LINE_PX * (r + 0.5) for r in first["row"]], abs=0.5)
     assert len(first) == len(ch.shown(inputs.events, category, start))
 
 
@@ -121,8 +144,7 @@ def test_the_list_follows_the_filter_and_leaves_nothing_empty(inputs, category):
                 continue
             assert "none" not in set(rows["kind"])
             # It starts at the first year shown, with no blank line above it ...
-            assert rows.iloc[0]["kind"] == "year" and rows.iloc[0]["s"] == str(
-                shown["year"].min())
+            assert rows.iloc[0]["kind"] == "year" and rows.iloc[0]["s"] == str(shown["year"].min())
             # ... and every year heading has at least one event under it.
             headings = rows[(rows["kind"] == "year") & (rows["s"] != "")]
             assert set(headings["year"]) == set(shown["year"])
@@ -130,9 +152,14 @@ def test_the_list_follows_the_filter_and_leaves_nothing_empty(inputs, category):
 
 
 def test_python_filter():
-    events = pd.DataFrame({"year": [2012, 2016, 2016, 2021], "t": [1, 2, 3, 4],
-                           "order": [0, 1, 2, 3],
-                           "category": ["policy", "funding", "policy", "policy"]})
+    events = pd.DataFrame(
+        {
+            "year": [2012, 2016, 2016, 2021],
+            "t": [1, 2, 3, 4],
+            "order": [0, 1, 2, 3],
+            "category": ["policy", "funding", "policy", "policy"],
+        }
+    )
     assert list(ch.shown(events, "policy", 2016)["t"]) == [3, 4]
     assert list(ch.shown(events, "all", 2013)["t"]) == [2, 3, 4]
     assert ch.shown(events, "deadline", 2012).empty
@@ -142,14 +169,16 @@ def test_the_drop_down_shows_words_not_codes(results):
     declared = parameters.declared(ch.NOTEBOOK)
     assert set(declared["timeline_category"].choices) == set(ch.CATEGORY_LABELS)
     spec = ch.timeline_chart(results).to_dict()
-    params = spec.get("params", []) + [p for layer in spec["layer"]
-                                       for p in layer.get("params", [])]
+    params = spec.get("params", []) + [
+        p for layer in spec["layer"] for p in layer.get("params", [])
+    ]
     binds = [p["bind"] for p in params if p.get("bind", {}).get("input") == "select"]
     assert binds and binds[0]["labels"] == [ch.CATEGORY_LABELS[c] for c in binds[0]["options"]]
     assert all("_" not in label for label in binds[0]["labels"])
 
 
 # --- the providers series ----------------------------------------------------------------
+
 
 def test_provider_series_runs_to_2019_20_with_the_published_figures(inputs):
     series = inputs.providers.set_index("financial_year")["net_position_gbp_m"]
@@ -171,6 +200,7 @@ def test_fund_support_added_back(inputs):
 
 
 # --- outcomes ---------------------------------------------------------------------------
+
 
 def test_leaders_add_up_to_the_44_footprints(inputs):
     leaders = ch.leaders(inputs)
@@ -199,22 +229,33 @@ def test_the_text_the_prose_cites(results):
 
 # --- what readers see ---------------------------------------------------------------------
 
-INTERNAL = re.compile(r"\bseed\b|\bGBP\b|data/|\.csv|stpbook\.|\b[a-z]+_[a-z0-9]+_[a-z0-9_]+\b",
-                      re.IGNORECASE)
+INTERNAL = re.compile(
+    r"\bseed\b|\bGBP\b|data/|\.csv|stpbook\.|\b[a-z]+_[a-z0-9]+_[a-z0-9_]+\b", re.IGNORECASE
+)
 
 
 def test_no_internal_words_reach_readers(results):
-    tables = [ch.predictions_table(results), ch.successors_table(results),
-              ch.ratings_table(results)]
+    tables = [
+        ch.predictions_table(results),
+        ch.successors_table(results),
+        ch.ratings_table(results),
+    ]
     for t in tables:
-        for value in [t.caption, *map(str, t.frame.columns),
-                      *t.frame.astype(str).to_numpy().ravel()]:
+        for value in [
+            t.caption,
+            *map(str, t.frame.columns),
+            *t.frame.astype(str).to_numpy().ravel(),
+        ]:
             assert not INTERNAL.search(value), value
     for text in results.inputs.events[["event", "source", "when"]].to_numpy().ravel():
         assert not INTERNAL.search(text), text
-    for chart in (ch.timeline_chart(results), ch.dashboard_chart(results),
-                  ch.leadership_chart(results), ch.ics_chart(results),
-                  ch.providers_chart(results)):
+    for chart in (
+        ch.timeline_chart(results),
+        ch.dashboard_chart(results),
+        ch.leadership_chart(results),
+        ch.ics_chart(results),
+        ch.providers_chart(results),
+    ):
         meta = chart.to_dict()["usermeta"]
         assert not INTERNAL.search(meta["source"]), meta["source"]
         assert meta["alt"]
@@ -222,27 +263,42 @@ def test_no_internal_words_reach_readers(results):
 
 def test_the_predictions_table_is_a_phone_table_with_every_cell_filled(results):
     table = ch.predictions_table(results)
-    assert list(table.frame.columns) == ["The prediction, and who made it",
-                                         "What happened, and the sources"]
+    assert list(table.frame.columns) == [
+        "The prediction, and who made it",
+        "What happened, and the sources",
+    ]
     assert (table.frame.map(len) > 10).all().all()
     assert "Clive Betts MP, reporting the people he spoke to" in table.frame.iloc[3, 0]
 
 
 def test_every_chart_fits_the_column(results):
-    for chart in (ch.timeline_chart(results), ch.dashboard_chart(results),
-                  ch.leadership_chart(results), ch.ics_chart(results),
-                  ch.providers_chart(results)):
+    for chart in (
+        ch.timeline_chart(results),
+        ch.dashboard_chart(results),
+        ch.leadership_chart(results),
+        ch.ics_chart(results),
+        ch.providers_chart(results),
+    ):
         spec = chart.to_dict()
         assert spec["width"] == "container"
         assert "hconcat" not in spec
 
 
 def test_credits_name_people_and_outlets_not_keys(inputs):
-    assert ch.credit({"author": "Health Service Journal", "howpublished":
-                      "Health Service Journal", "year": "2019", "month": "jun"}) == \
-        "Health Service Journal, Jun 2019"
+    assert (
+        ch.credit(
+            {
+                "author": "Health Service Journal",
+                "howpublished": "Health Service Journal",
+                "year": "2019",
+                "month": "jun",
+            }
+        )
+        == "Health Service Journal, Jun 2019"
+    )
     assert inputs.sources["sha_kingsfund_launch_2017"].startswith(
-        "a Socialist Health Association blogger")
+        "a Socialist Health Association blogger"
+    )
     assert all(not INTERNAL.search(c) for c in inputs.events["source"])
 
 
@@ -250,8 +306,9 @@ def test_live_panel_redraws_the_timeline(inputs):
     box, chart = ch.live(inputs)(timeline_category="funding", start_year=2017)
     spec = chart.to_dict()
     assert spec["width"] == 560
-    params = spec.get("params", []) + [p for layer in spec["layer"]
-                                       for p in layer.get("params", [])]
+    params = spec.get("params", []) + [
+        p for layer in spec["layer"] for p in layer.get("params", [])
+    ]
     values = {p["name"]: p["value"] for p in params}
     assert values == {"timeline_category": "funding", "start_year": 2017}
     assert not any("bind" in p for p in params)
@@ -272,9 +329,13 @@ def _drawn_width(chart, width: int) -> int:
 
 
 def test_every_chart_is_readable_and_fits_a_phone(results):
-    for chart in (ch.timeline_chart(results), ch.dashboard_chart(results),
-                  ch.leadership_chart(results), ch.ics_chart(results),
-                  ch.providers_chart(results)):
+    for chart in (
+        ch.timeline_chart(results),
+        ch.dashboard_chart(results),
+        ch.leadership_chart(results),
+        ch.ics_chart(results),
+        ch.providers_chart(results),
+    ):
         spec = chart.to_dict()
         assert spec["config"]["axis"]["labelFontSize"] >= 11
         assert spec["config"]["legend"]["labelFontSize"] >= 11
@@ -288,7 +349,10 @@ def test_the_modelled_diamonds_say_so_and_the_published_estimates_are_cited(resu
     assert any("(modelled)" in json_text for json_text in map(str, texts))
     n = results.text
     assert (n.def_2018_ex_psf, n.underlying_2018, n.underlying_nuffield) == (
-        "£3.0bn", "£5bn", "£4bn")
+        "£3.0bn",
+        "£5bn",
+        "£4bn",
+    )
     row = ch.predictions(results).iloc[3]["outcome"]
     assert "about £5bn" in row and "over £4bn" in row
     # The source line names each year's own source, as chapter 1 credits it.

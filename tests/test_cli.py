@@ -10,8 +10,22 @@ from stpbook import cli
 
 from conftest import LAYOUT
 
-COMMANDS = ("list", "run", "book", "build", "preview", "screenshots", "data", "compare",
-            "scenarios", "handout", "offline", "seminar", "lab", "setup")
+COMMANDS = (
+    "list",
+    "run",
+    "book",
+    "build",
+    "preview",
+    "screenshots",
+    "data",
+    "compare",
+    "scenarios",
+    "handout",
+    "offline",
+    "seminar",
+    "lab",
+    "setup",
+)
 
 
 def test_help_lists_every_command(capsys):
@@ -27,18 +41,21 @@ def test_help_lists_every_command(capsys):
         assert "usage: stpbook " + command in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("args, fragment", [
-    (["-p", "demand_grwth", "0.05"], "unknown parameter 'demand_grwth'"),
-    (["-p", "demand_growth", "abc"], "expects a float"),
-    (["-p", "demand_growth", "0.5"], "outside its range"),
-    (["-p", "horizon_year", "2050"], "outside its range"),
-    (["-p", "demand_growth", "nan"], "expects a float"),
-    (["-p", "demand_growth"], "needs a NAME and a VALUE"),
-    (["--name", ""], "is not allowed"),
-    (["--name", "a\nb"], "is not allowed"),
-    (["--name", "../escape"], "is not allowed"),
-    (["--name", "x" * 300], "is not allowed"),
-])
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["-p", "demand_grwth", "0.05"], "unknown parameter 'demand_grwth'"),
+        (["-p", "demand_growth", "abc"], "expects a float"),
+        (["-p", "demand_growth", "0.5"], "outside its range"),
+        (["-p", "horizon_year", "2050"], "outside its range"),
+        (["-p", "demand_growth", "nan"], "expects a float"),
+        (["-p", "demand_growth"], "needs a NAME and a VALUE"),
+        (["--name", ""], "is not allowed"),
+        (["--name", "a\nb"], "is not allowed"),
+        (["--name", "../escape"], "is not allowed"),
+        (["--name", "x" * 300], "is not allowed"),
+    ],
+)
 def test_bad_requests_exit_2_in_one_line_and_leave_no_run(args, fragment, capsys):
     before = set(LAYOUT.runs.iterdir()) if LAYOUT.runs.exists() else set()
     code = cli.main(["run", "forward_view", *args])
@@ -50,11 +67,16 @@ def test_bad_requests_exit_2_in_one_line_and_leave_no_run(args, fragment, capsys
 
 def test_negative_numbers_are_values_not_options(capsys):
     # -1e-3 is in range for funding_growth; a value below the range is refused by name
-    assert cli.main(["run", "forward_view", "-p", "funding_growth", "-1e-1",
-                     "--name", "pytest-negative"]) == 2
+    assert (
+        cli.main(
+            ["run", "forward_view", "-p", "funding_growth", "-1e-1", "--name", "pytest-negative"]
+        )
+        == 2
+    )
     assert "outside its range" in capsys.readouterr().err
-    rest, pairs = cli.split_parameters(["run", "x", "-p", "funding_growth", "-1e-3",
-                                        "-p", "efficiency_rate", "-.5"])
+    rest, pairs = cli.split_parameters(
+        ["run", "x", "-p", "funding_growth", "-1e-3", "-p", "efficiency_rate", "-.5"]
+    )
     assert rest == ["run", "x"]
     assert pairs == [("funding_growth", "-1e-3"), ("efficiency_rate", "-.5")]
 
@@ -85,11 +107,15 @@ def test_run_writes_a_run_folder_and_refuses_to_overwrite(capsys):
     target = LAYOUT.runs / name
     shutil.rmtree(target, ignore_errors=True)
     try:
-        assert cli.main(["run", "forward_view", "-p", "efficiency_rate", "0.015",
-                         "--name", name]) == 0
+        assert (
+            cli.main(["run", "forward_view", "-p", "efficiency_rate", "0.015", "--name", name]) == 0
+        )
         assert {p.name for p in target.iterdir()} == {
-            "01_forward_view.ipynb", "01_forward_view.html", "parameters.yaml",
-            "vega-bundle.js"}
+            "01_forward_view.ipynb",
+            "01_forward_view.html",
+            "parameters.yaml",
+            "vega-bundle.js",
+        }
         assert "efficiency_rate: 0.015" in (target / "parameters.yaml").read_text()
         assert "cdn.jsdelivr" not in (target / "01_forward_view.html").read_text()
         assert "{eval}" not in (target / "01_forward_view.ipynb").read_text()

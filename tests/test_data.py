@@ -35,15 +35,20 @@ def test_every_resource_loads(name):
 
 
 def test_every_source_id_resolves_in_references_bib():
-    keys = set(re.findall(r"^@\w+\{([^,]+),", (LAYOUT.root / "references.bib").read_text(),
-                          re.MULTILINE))
+    keys = set(
+        re.findall(r"^@\w+\{([^,]+),", (LAYOUT.root / "references.bib").read_text(), re.MULTILINE)
+    )
     used = set()
     for name in TABLES:
         used |= set(data.load(name)["source_id"])
     assert used - keys == set()
-    for seed in ["alderwick_kingsfund_stps_2016", "sha_kingsfund_launch_2017",
-                 "ham_kingsfund_noise_signal_2016", "sha_northeast_meeting_2017",
-                 "equwell_stps_where_headed_2016"]:
+    for seed in [
+        "alderwick_kingsfund_stps_2016",
+        "sha_kingsfund_launch_2017",
+        "ham_kingsfund_noise_signal_2016",
+        "sha_northeast_meeting_2017",
+        "equwell_stps_where_headed_2016",
+    ]:
         assert seed in keys
 
 
@@ -121,8 +126,11 @@ def test_footprints():
     assert large["stp17nm"] == "Greater Manchester"
     assert large["population_mid2016"] == pytest.approx(2.8e6, rel=0.02)
     assert fp["nhser17nm"].value_counts().to_dict() == {
-        "Midlands and East of England": 17, "South of England": 13, "North of England": 9,
-        "London": 5}
+        "Midlands and East of England": 17,
+        "South of England": 13,
+        "North of England": 9,
+        "London": 5,
+    }
     assert fp["n_ccgs"].sum() == 207
     assert (fp["ccg17_codes"].str.count(";") + 1).tolist() == fp["n_ccgs"].tolist()
 
@@ -151,11 +159,19 @@ def test_financial_gaps():
 
 def test_fyfv_assumptions_for_chapter_one():
     fyfv = data.load("fyfv_assumptions").set_index("key")
-    expected = {"gap_2020_21_gbp_bn": 30, "efficiency_share_gbp_bn": 22,
-                "funding_share_gbp_bn": 8, "demand_growth": 0.04, "efficiency_rate": 0.025,
-                "historic_efficiency": 0.015, "long_run_real_growth": 0.037,
-                "decade_2010s_real_growth": 0.01, "base_budget_2013_14_gbp_bn": 93.696,
-                "base_year_start": 2013, "horizon_year_start": 2020}
+    expected = {
+        "gap_2020_21_gbp_bn": 30,
+        "efficiency_share_gbp_bn": 22,
+        "funding_share_gbp_bn": 8,
+        "demand_growth": 0.04,
+        "efficiency_rate": 0.025,
+        "historic_efficiency": 0.015,
+        "long_run_real_growth": 0.037,
+        "decade_2010s_real_growth": 0.01,
+        "base_budget_2013_14_gbp_bn": 93.696,
+        "base_year_start": 2013,
+        "horizon_year_start": 2020,
+    }
     for key, value in expected.items():
         assert fyfv.loc[key, "value"] == pytest.approx(value), key
     assert (fyfv.loc["efficiency_rate", "low"], fyfv.loc["efficiency_rate", "high"]) == (0.02, 0.03)
@@ -194,8 +210,12 @@ def test_national_facts_chapters_use():
 
 def test_dashboard():
     bands = data.load("dashboard_2017").set_index("rating")["n_stps"]
-    assert bands.to_dict() == {"outstanding": 5, "advanced": 20, "making_progress": 14,
-                               "needs_most_improvement": 5}
+    assert bands.to_dict() == {
+        "outstanding": 5,
+        "advanced": 20,
+        "making_progress": 14,
+        "needs_most_improvement": 5,
+    }
     named = data.load("dashboard_2017_ratings")["rating"].value_counts()
     for rating, n in named.items():
         assert n <= bands[rating]
@@ -205,17 +225,32 @@ def test_dashboard():
 def test_timeline_dates():
     tl = data.load("timeline")
     dates = set(tl.loc[tl["date_precision"] == "day", "date"].dt.strftime("%Y-%m-%d"))
-    for d in ["2014-10-23", "2015-12-22", "2016-03-15", "2016-06-30", "2016-10-21",
-              "2017-03-08", "2017-03-31", "2017-07-21", "2021-04-01", "2022-04-28",
-              "2022-07-01", "2017-02-21", "2017-04-10", "2017-02-22"]:
+    for d in [
+        "2014-10-23",
+        "2015-12-22",
+        "2016-03-15",
+        "2016-06-30",
+        "2016-10-21",
+        "2017-03-08",
+        "2017-03-31",
+        "2017-07-21",
+        "2021-04-01",
+        "2022-04-28",
+        "2022-07-01",
+        "2017-02-21",
+        "2017-04-10",
+        "2017-02-22",
+    ]:
         assert d in dates, d
     assert tl["date"].is_monotonic_increasing
 
 
 def test_reconfigurations_include_the_seed_facts():
     rc = data.load("reconfigurations").set_index("item_id")
-    assert (rc.loc["swl_acute_sites_4", "figure_before"], rc.loc["swl_acute_sites_4",
-            "figure_after"]) == (5, 4)
+    assert (
+        rc.loc["swl_acute_sites_4", "figure_before"],
+        rc.loc["swl_acute_sites_4", "figure_after"],
+    ) == (5, 4)
     assert rc.loc["swl_acute_sites_3", "figure_after"] == 3
     assert rc.loc["ddthrw_acute_medicine", "stp17cd"] == "E54000045"
     assert (rc["kind"] == "community_hub").sum() == 2
@@ -226,15 +261,20 @@ def test_activity_assumptions():
     act = data.load("activity_assumptions").set_index("activity_id")
     assert len(act) == 4
     assert act.loc["ae_attendances", "mean_reduction_pct"] == 17
-    assert ((act["min_reduction_pct"] <= act["mean_reduction_pct"])
-            & (act["mean_reduction_pct"] <= act["max_reduction_pct"])).all()
+    assert (
+        (act["min_reduction_pct"] <= act["mean_reduction_pct"])
+        & (act["mean_reduction_pct"] <= act["max_reduction_pct"])
+    ).all()
 
 
 def test_survey_shares_over_100_are_reported_not_hidden():
     surveys = data.load("surveys")
     blogged = surveys[surveys["survey_id"] == "hsj_ccg_barometer_2016_10_as_blogged"]
-    assert blogged.set_index("response")["share_pct"].to_dict() == {"low": 66, "medium": 47,
-                                                                    "high": 1}
+    assert blogged.set_index("response")["share_pct"].to_dict() == {
+        "low": 66,
+        "medium": 47,
+        "high": 1,
+    }
     assert blogged["share_pct"].sum() == 114
     notice = next(n for n in surveys.attrs["notices"] if "114%" in n)
     assert "surveys.csv" in notice and "hsj_ccg_barometer_2016_10_as_blogged" in notice

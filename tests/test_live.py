@@ -43,7 +43,9 @@ SETTINGS = {  # JupyterLab user settings for the test: every cell drawn (not win
     # so the whole notebook can be read), no news pop-up over the page
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false", "checkForUpdates": False},
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
 }
 
 
@@ -58,9 +60,15 @@ def _server(command: list[str], port: int, settings: Path | None = None) -> Iter
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(json.dumps(value))
         env["JUPYTERLAB_SETTINGS_DIR"] = str(settings)
-    proc = subprocess.Popen(command, env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        command,
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
@@ -92,8 +100,7 @@ RENDERED_AND_EVALUATED = """() => document.querySelectorAll('.jp-Notebook svg.ma
 
 def _watch(page) -> list[str]:
     outside: list[str] = []
-    page.on("request", lambda r: outside.append(r.url)
-            if not r.url.startswith(LOCAL) else None)
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(LOCAL) else None)
     return outside
 
 
@@ -122,13 +129,15 @@ def _nudge_first_panel_slider(page) -> None:
 
 
 @pytest.mark.parametrize("stem", CHAPTERS)
-def test_a_chapter_in_jupyterlab_draws_its_charts_and_redraws_on_a_slider(chromium, stem,
-                                                                         tmp_path):
+def test_a_chapter_in_jupyterlab_draws_its_charts_and_redraws_on_a_slider(chromium, stem, tmp_path):
     port, token = servers.free_port(0), "pytest-token"
     shots = LAYOUT.screenshots / "live"
     shots.mkdir(parents=True, exist_ok=True)
-    with _server(servers.lab_command(LAYOUT, port, token, tmp_path / "workspaces"), port,
-                 tmp_path / "settings"):
+    with _server(
+        servers.lab_command(LAYOUT, port, token, tmp_path / "workspaces"),
+        port,
+        tmp_path / "settings",
+    ):
         page = chromium.new_page(viewport={"width": 1280, "height": 1000})
         outside = _watch(page)
         page.goto(f"http://127.0.0.1:{port}/lab/tree/chapters/{stem}.ipynb?reset&token={token}")
@@ -146,11 +155,15 @@ def test_a_chapter_in_jupyterlab_draws_its_charts_and_redraws_on_a_slider(chromi
         before = _panel_chart(page)
         assert before, "the live panel shows the chapter's chart"
         _nudge_first_panel_slider(page)
-        page.wait_for_function("(b) => { const boxes = Array.from(document.querySelectorAll("
-                               "'.widget-vbox')).filter(x => x.textContent.includes("
-                               "'Change the assumptions')); const s = boxes.length && "
-                               "boxes[0].querySelector('svg.marks'); "
-                               "return s && s.outerHTML !== b; }", arg=before, timeout=60000)
+        page.wait_for_function(
+            "(b) => { const boxes = Array.from(document.querySelectorAll("
+            "'.widget-vbox')).filter(x => x.textContent.includes("
+            "'Change the assumptions')); const s = boxes.length && "
+            "boxes[0].querySelector('svg.marks'); "
+            "return s && s.outerHTML !== b; }",
+            arg=before,
+            timeout=60000,
+        )
         page.screenshot(path=str(shots / f"jupyterlab-{stem}-moved.png"))
         assert outside == []
         page.close()
@@ -159,17 +172,24 @@ def test_a_chapter_in_jupyterlab_draws_its_charts_and_redraws_on_a_slider(chromi
 def test_a_chapter_in_voila_draws_its_charts_reads_cleanly_and_redraws(chromium):
     port, token = servers.free_port(0), "pytest-token"
     voila = Path(sys.executable).with_name("voila")
-    command = [str(voila), str(LAYOUT.chapters / "01_forward_view.ipynb"), "--no-browser",
-               "--Voila.ip=127.0.0.1", f"--port={port}", f"--Voila.token={token}",
-               "--template=stp-offline"]
+    command = [
+        str(voila),
+        str(LAYOUT.chapters / "01_forward_view.ipynb"),
+        "--no-browser",
+        "--Voila.ip=127.0.0.1",
+        f"--port={port}",
+        f"--Voila.token={token}",
+        "--template=stp-offline",
+    ]
     shots = LAYOUT.screenshots / "live"
     shots.mkdir(parents=True, exist_ok=True)
     with _server(command, port):
         page = chromium.new_page(viewport={"width": 1280, "height": 1000})
         outside = _watch(page)
         page.goto(f"http://127.0.0.1:{port}/?token={token}", timeout=120000)
-        page.wait_for_function("() => document.querySelectorAll('svg.marks').length >= 2",
-                               timeout=120000)
+        page.wait_for_function(
+            "() => document.querySelectorAll('svg.marks').length >= 2", timeout=120000
+        )
         page.wait_for_timeout(2000)
         page.screenshot(path=str(shots / "voila-01_forward_view.png"), full_page=True)
         text = page.inner_text("body")
@@ -177,11 +197,15 @@ def test_a_chapter_in_voila_draws_its_charts_reads_cleanly_and_redraws(chromium)
         assert "£" in text and "bn" in text  # the prose's numbers were filled in
         before = _panel_chart(page)
         _nudge_first_panel_slider(page)
-        page.wait_for_function("(b) => { const boxes = Array.from(document.querySelectorAll("
-                               "'.widget-vbox')).filter(x => x.textContent.includes("
-                               "'Change the assumptions')); const s = boxes.length && "
-                               "boxes[0].querySelector('svg.marks'); "
-                               "return s && s.outerHTML !== b; }", arg=before, timeout=60000)
+        page.wait_for_function(
+            "(b) => { const boxes = Array.from(document.querySelectorAll("
+            "'.widget-vbox')).filter(x => x.textContent.includes("
+            "'Change the assumptions')); const s = boxes.length && "
+            "boxes[0].querySelector('svg.marks'); "
+            "return s && s.outerHTML !== b; }",
+            arg=before,
+            timeout=60000,
+        )
         assert outside == []
         page.close()
 
@@ -205,30 +229,54 @@ def test_a_binder_like_install_runs_chapters_with_plain_papermill(tmp_path):
     """A fresh venv from binder/ (a normal install, not editable), then plain papermill
     with the python3 kernel from a folder outside the checkout."""
     checkout = tmp_path / "checkout"
-    shutil.copytree(ROOT, checkout, ignore=shutil.ignore_patterns(
-        ".venv", "_build", "runs", ".git", "__pycache__", "*.egg-info"))
+    shutil.copytree(
+        ROOT,
+        checkout,
+        ignore=shutil.ignore_patterns(
+            ".venv", "_build", "runs", ".git", "__pycache__", "*.egg-info"
+        ),
+    )
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     py = venv / "bin" / "python"
-    install = subprocess.run([str(py), "-m", "pip", "install", "--quiet", "-r",
-                              "binder/requirements.txt"], cwd=checkout, capture_output=True,
-                             text=True)
+    install = subprocess.run(
+        [str(py), "-m", "pip", "install", "--quiet", "-r", "binder/requirements.txt"],
+        cwd=checkout,
+        capture_output=True,
+        text=True,
+    )
     assert install.returncode == 0, install.stderr[-3000:]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("STPBOOK_", "VIRTUAL_ENV"))}
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
-    post = subprocess.run(["bash", "binder/postBuild"], cwd=checkout, env=env,
-                          capture_output=True, text=True)
+    post = subprocess.run(
+        ["bash", "binder/postBuild"], cwd=checkout, env=env, capture_output=True, text=True
+    )
     assert post.returncode == 0, post.stdout[-2000:] + post.stderr[-2000:]
-    where = subprocess.run([str(py), "-c", "import stpbook, sys; print(stpbook.__file__)"],
-                           cwd=tmp_path, env=env, capture_output=True, text=True)
+    where = subprocess.run(
+        [str(py), "-c", "import stpbook, sys; print(stpbook.__file__)"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert "site-packages" in where.stdout  # a normal install, not the checkout's source
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     for stem in ("01_forward_view", "04_reconfigurations"):
         out = elsewhere / f"{stem}.ipynb"
-        run = subprocess.run([str(venv / "bin" / "papermill"), "-k", "python3",
-                              str(checkout / "chapters" / f"{stem}.ipynb"), str(out)],
-                             cwd=elsewhere, env=env, capture_output=True, text=True)
+        run = subprocess.run(
+            [
+                str(venv / "bin" / "papermill"),
+                "-k",
+                "python3",
+                str(checkout / "chapters" / f"{stem}.ipynb"),
+                str(out),
+            ],
+            cwd=elsewhere,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         assert run.returncode == 0, run.stderr[-3000:]
         ours = LAYOUT.build / "executed" / f"{stem}.ipynb"
         if ours.exists():  # the Assumptions box and tables equal the book's

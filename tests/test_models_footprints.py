@@ -40,8 +40,9 @@ def test_regions_hold_all_44(table):
 
 
 def test_threshold_is_monotone(table):
-    counts = [fp.above_threshold(table["population_mid2016"], t / 10)["count"]
-              for t in range(3, 31)]
+    counts = [
+        fp.above_threshold(table["population_mid2016"], t / 10)["count"] for t in range(3, 31)
+    ]
     assert counts == sorted(counts, reverse=True)
     assert fp.above_threshold(table["population_mid2016"], 0.3)["count"] == 44
     assert fp.above_threshold(table["population_mid2016"], 3.0)["count"] == 0
@@ -66,8 +67,9 @@ def test_gap_per_head():
 
 def test_successors_counts_merged_renamed_and_kept():
     feet = pd.DataFrame({"stp17cd": ["a", "b", "c", "d"], "stp17nm": ["A", "B", "C", "D"]})
-    succ = pd.DataFrame({"stp17cd": ["a", "b", "c", "d"],
-                         "successor_ics_name": ["A", "BC", "BC", "D and more"]})
+    succ = pd.DataFrame(
+        {"stp17cd": ["a", "b", "c", "d"], "successor_ics_name": ["A", "BC", "BC", "D and more"]}
+    )
     out = fp.successors(feet, succ)
     assert out["systems"] == 3 and out["kept"] == 1 and out["merged"] == {"BC": 2}
     assert out["changed"]["stp17nm"].tolist() == ["D", "B", "C"]  # renamed, then merged
@@ -80,20 +82,25 @@ def test_successors_of_the_44(table):
     assert out["systems"] == 42 and out["merged"] == {"North East and North Cumbria": 3}
 
 
-@pytest.mark.parametrize("call", [
-    lambda: fp.population_summary([]),
-    lambda: fp.population_summary([1e6, -5]),
-    lambda: fp.density([1, 2], [1]),
-    lambda: fp.density([1], [0]),
-    lambda: fp.above_threshold([1e6], -0.1),
-    lambda: fp.gap_per_head([100], [0]),
-    lambda: fp.measure_column(pd.DataFrame({"population_mid2016": [1]}), "beds"),
-    lambda: fp.per_region(pd.DataFrame({"x": [1]})),
-    lambda: fp.population_summary([np.nan]),
-    lambda: fp.successors(pd.DataFrame({"stp17cd": ["a"], "stp17nm": ["A"]}),
-                          pd.DataFrame({"stp17cd": ["b"], "successor_ics_name": ["B"]})),
-    lambda: fp.successors(pd.DataFrame({"stp17cd": ["a"]}), pd.DataFrame({"x": [1]})),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: fp.population_summary([]),
+        lambda: fp.population_summary([1e6, -5]),
+        lambda: fp.density([1, 2], [1]),
+        lambda: fp.density([1], [0]),
+        lambda: fp.above_threshold([1e6], -0.1),
+        lambda: fp.gap_per_head([100], [0]),
+        lambda: fp.measure_column(pd.DataFrame({"population_mid2016": [1]}), "beds"),
+        lambda: fp.per_region(pd.DataFrame({"x": [1]})),
+        lambda: fp.population_summary([np.nan]),
+        lambda: fp.successors(
+            pd.DataFrame({"stp17cd": ["a"], "stp17nm": ["A"]}),
+            pd.DataFrame({"stp17cd": ["b"], "successor_ics_name": ["B"]}),
+        ),
+        lambda: fp.successors(pd.DataFrame({"stp17cd": ["a"]}), pd.DataFrame({"x": [1]})),
+    ],
+)
 def test_bad_input_is_refused(call):
     with pytest.raises(ParameterError):
         call()

@@ -19,8 +19,12 @@ def test_reproduces_the_published_30bn_gap(fyfv):
     # by 2020/21 with demand growing ~4% a year and flat real funding, from the 2013/14
     # budget (NHS England's 2013 "Call to Action" projection over seven years).
     v = fyfv["value"]
-    modelled = gap.do_nothing_gap(v["base_budget_2013_14_gbp_bn"], v["demand_growth"], 0.0,
-                                  int(v["horizon_year_start"] - v["base_year_start"]))
+    modelled = gap.do_nothing_gap(
+        v["base_budget_2013_14_gbp_bn"],
+        v["demand_growth"],
+        0.0,
+        int(v["horizon_year_start"] - v["base_year_start"]),
+    )
     assert modelled == pytest.approx(v["gap_2020_21_gbp_bn"], rel=0.10)
 
 
@@ -37,7 +41,8 @@ def test_published_22_8_split_lies_within_the_stated_efficiency_range(fyfv):
     needed = gap.efficiency_needed(base, d, years, v["efficiency_share_gbp_bn"])
     assert low <= needed <= high
     assert gap.remaining_gap(base, d, 0.0, needed, years) == pytest.approx(
-        v["funding_share_gbp_bn"], rel=0.10)
+        v["funding_share_gbp_bn"], rel=0.10
+    )
 
 
 def test_gap_is_monotone_in_demand_growth():
@@ -62,11 +67,14 @@ def test_zero_years_means_no_gap():
     assert gap.gap_path(100, 2013, 2013, 0.04, 0.0, 0.02)["remaining_gap_bn"].iloc[0] == 0
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"base_bn": -1, "demand_growth": 0.04, "years": 3},
-    {"base_bn": 100, "demand_growth": 1.5, "years": 3},
-    {"base_bn": 100, "demand_growth": 0.04, "years": -1},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"base_bn": -1, "demand_growth": 0.04, "years": 3},
+        {"base_bn": 100, "demand_growth": 1.5, "years": 3},
+        {"base_bn": 100, "demand_growth": 0.04, "years": -1},
+    ],
+)
 def test_bad_input_is_refused(kwargs):
     with pytest.raises(ParameterError):
         gap.need_bn(**kwargs)
@@ -89,8 +97,9 @@ def test_ifs_window_on_nhs_englands_budget_gives_about_26bn(fyfv):
     budget = data.load("nhse_budget").set_index("fiscal_year_start")["cash_gbp_bn"]
     years = int(v["horizon_year_start"] - v["ifs_base_year_start"])
     assert years == 6
-    modelled = gap.do_nothing_gap(float(budget[int(v["ifs_base_year_start"])]),
-                                  v["demand_growth"], 0.0, years)
+    modelled = gap.do_nothing_gap(
+        float(budget[int(v["ifs_base_year_start"])]), v["demand_growth"], 0.0, years
+    )
     assert modelled == pytest.approx(25.8, abs=0.05)
 
 

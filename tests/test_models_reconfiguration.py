@@ -28,9 +28,11 @@ def test_closed_form_equals_year_by_year_sum():
         table = rc.appraisal(25, 250, 3, 10, r, 20)
         for t, row in table.iterrows():
             assert rc.cumulative_discounted(t, 25, 250, 3, 10, r) == pytest.approx(
-                row["cumulative_discounted_gbp_m"])
+                row["cumulative_discounted_gbp_m"]
+            )
         assert table["cumulative_discounted_gbp_m"].iloc[-1] == pytest.approx(
-            rc.npv(25, 250, 3, 10, r, 20))
+            rc.npv(25, 250, 3, 10, r, 20)
+        )
 
 
 def test_hand_computed_payback():
@@ -71,17 +73,26 @@ def test_capital_ratio_bma_versus_spring_budget():
         rc.capital_ratio(9530, 0)
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"annual_saving": -1},
-    {"capital_cost": -5},
-    {"dual_running_years": -1},
-    {"dual_running_years": 1.5},
-    {"horizon_years": 0},
-    {"discount_rate": 1.5},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"annual_saving": -1},
+        {"capital_cost": -5},
+        {"dual_running_years": -1},
+        {"dual_running_years": 1.5},
+        {"horizon_years": 0},
+        {"discount_rate": 1.5},
+    ],
+)
 def test_bad_input_is_refused(kwargs):
-    args = {"annual_saving": 25, "capital_cost": 250, "dual_running_years": 3,
-            "transition_cost": 10, "discount_rate": 0.035, "horizon_years": 30}
+    args = {
+        "annual_saving": 25,
+        "capital_cost": 250,
+        "dual_running_years": 3,
+        "transition_cost": 10,
+        "discount_rate": 0.035,
+        "horizon_years": 30,
+    }
     args.update(kwargs)
     with pytest.raises(ParameterError):
         rc.npv(**args)

@@ -14,14 +14,20 @@ from stpbook.models import stress
 # Nuffield Trust, "Shifting the balance of care: great expectations" (Imison et al.,
 # March 2017), slide of STP activity assumptions: STPs assuming a cut, min, max and
 # average reduction by 2020/21 (%). The same figures as data/activity_assumptions.csv.
-NUFFIELD = pd.DataFrame({
-    "activity_area": ["Outpatients", "Elective inpatients", "A&E attendances",
-                      "Non-elective inpatients"],
-    "n_stps_assuming_reduction": [19, 22, 26, 30],
-    "min_reduction_pct": [7, 1.4, 6, 3],
-    "max_reduction_pct": [30, 16, 30, 30],
-    "mean_reduction_pct": [15.5, 9.6, 17, 15.7],
-})
+NUFFIELD = pd.DataFrame(
+    {
+        "activity_area": [
+            "Outpatients",
+            "Elective inpatients",
+            "A&E attendances",
+            "Non-elective inpatients",
+        ],
+        "n_stps_assuming_reduction": [19, 22, 26, 30],
+        "min_reduction_pct": [7, 1.4, 6, 3],
+        "max_reduction_pct": [30, 16, 30, 30],
+        "mean_reduction_pct": [15.5, 9.6, 17, 15.7],
+    }
+)
 
 
 @pytest.fixture(scope="module")
@@ -54,14 +60,18 @@ def test_same_seed_same_answer(programme):
 
 
 def test_more_delivery_leaves_less_gap(programme):
-    means = [stress.simulate(712, programme, e / 10, 0.5, draws=20_000, seed=7).mean()
-             for e in range(11)]
+    means = [
+        stress.simulate(712, programme, e / 10, 0.5, draws=20_000, seed=7).mean() for e in range(11)
+    ]
     assert means == sorted(means, reverse=True)
-    acts = [stress.simulate(712, programme, 0.5, a / 10, draws=20_000, seed=7).mean()
-            for a in range(11)]
+    acts = [
+        stress.simulate(712, programme, 0.5, a / 10, draws=20_000, seed=7).mean() for a in range(11)
+    ]
     assert acts == sorted(acts, reverse=True)
-    money = [stress.simulate(712, programme, 0.5, 0.5, f, draws=1000, seed=7).mean()
-             for f in (0, 100, 200)]
+    money = [
+        stress.simulate(712, programme, 0.5, 0.5, f, draws=1000, seed=7).mean()
+        for f in (0, 100, 200)
+    ]
     assert money == sorted(money, reverse=True)
 
 
@@ -78,7 +88,8 @@ def test_mean_matches_the_analytic_mean(programme):
     d = stress.draw(programme, 0.3, 200_000, seed=12)
     r = stress.remaining_gap(d, 500, 0.8, 0.3, 0)
     assert r.mean() == pytest.approx(
-        stress.expected_remaining_gap(500, 0.8, 0.3, 0, d.alpha.mean()), rel=0.01)
+        stress.expected_remaining_gap(500, 0.8, 0.3, 0, d.alpha.mean()), rel=0.01
+    )
 
 
 def test_per_pound_scales_to_every_plan(programme):
@@ -115,14 +126,29 @@ def test_a_million_draws_take_under_a_second(programme):
     assert r.size == 1_000_000 and time.perf_counter() - start < 1.0
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"draws": 0}, {"draws": -5}, {"draws": 2.5},
-    {"efficiency_delivered": 1.2}, {"activity_reduction_achieved": -0.1},
-    {"extra_funding_gbp_m": -1}, {"gap_gbp_m": -10}, {"activity_share": 1.5},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"draws": 0},
+        {"draws": -5},
+        {"draws": 2.5},
+        {"efficiency_delivered": 1.2},
+        {"activity_reduction_achieved": -0.1},
+        {"extra_funding_gbp_m": -1},
+        {"gap_gbp_m": -10},
+        {"activity_share": 1.5},
+    ],
+)
 def test_bad_input_is_refused(programme, kwargs):
-    args = {"gap_gbp_m": 876, "efficiency_delivered": 0.7, "activity_reduction_achieved": 0.5,
-            "extra_funding_gbp_m": 0, "activity_share": 0.3, "draws": 100, "seed": 1}
+    args = {
+        "gap_gbp_m": 876,
+        "efficiency_delivered": 0.7,
+        "activity_reduction_achieved": 0.5,
+        "extra_funding_gbp_m": 0,
+        "activity_share": 0.3,
+        "draws": 100,
+        "seed": 1,
+    }
     args.update(kwargs)
     with pytest.raises(ParameterError):
         stress.simulate(programme=programme, **args)

@@ -27,7 +27,10 @@ def test_other_readings_sum_to_100(name):
 def test_pa_consulting_reading():
     # PA Consulting: 65% had "low or very low" confidence in planned impact in 2017/18.
     assert surveys.reading("low_is_65_low_or_very_low", REPORTED) == {
-        "low": 65.0, "medium": 34.0, "high": 1.0}
+        "low": 65.0,
+        "medium": 34.0,
+        "high": 1.0,
+    }
 
 
 def test_rescaled_gives_57_9_percent_low():
@@ -56,12 +59,15 @@ def test_unknown_reading_is_refused():
         surveys.reading("median", REPORTED)
 
 
-@pytest.mark.parametrize("bad", [
-    {"low": 66, "medium": 47},
-    {"low": -1, "medium": 47, "high": 1},
-    {"low": 0, "medium": 0, "high": 0},
-    {"low": 99, "medium": 0, "high": 5},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"low": 66, "medium": 47},
+        {"low": -1, "medium": 47, "high": 1},
+        {"low": 0, "medium": 0, "high": 0},
+        {"low": 99, "medium": 0, "high": 5},
+    ],
+)
 def test_bad_shares_are_refused(bad):
     with pytest.raises(ParameterError):
         for name in ("rescaled", "medium_is_33"):

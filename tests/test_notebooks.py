@@ -46,12 +46,16 @@ def test_a_chapter_is_thin_and_imports_only_its_own_recipe(notebook: Path):
         for node in ast.walk(ast.parse(cell.source)):
             if isinstance(node, ast.ImportFrom) and node.module:
                 module = node.module + "".join(f".{a.name}" for a in node.names)
-                assert not node.module.startswith("stpbook") or module == recipe or \
-                    node.module == "stpbook.chapters" and [a.name for a in node.names] == \
-                    [recipe.rsplit(".", 1)[1]], f"{notebook.stem} imports {module}"
+                assert (
+                    not node.module.startswith("stpbook")
+                    or module == recipe
+                    or node.module == "stpbook.chapters"
+                    and [a.name for a in node.names] == [recipe.rsplit(".", 1)[1]]
+                ), f"{notebook.stem} imports {module}"
             elif isinstance(node, ast.Import):
-                assert not any(a.name.startswith(("stpbook", "pandas", "numpy"))
-                               for a in node.names), f"{notebook.stem}: logic belongs in {recipe}"
+                assert not any(
+                    a.name.startswith(("stpbook", "pandas", "numpy")) for a in node.names
+                ), f"{notebook.stem}: logic belongs in {recipe}"
 
 
 def _extreme(notebook: Path, end: str) -> dict:
@@ -68,16 +72,17 @@ def _extreme(notebook: Path, end: str) -> dict:
 @pytest.mark.slow
 @pytest.mark.parametrize("end", ["default", "low", "high"])
 def test_every_chapter_executes(end: str):
-    jobs = [Job(nb, {} if end == "default" else _extreme(nb, end), f"chapters/{nb.stem}")
-            for nb in NOTEBOOKS]
+    jobs = [
+        Job(nb, {} if end == "default" else _extreme(nb, end), f"chapters/{nb.stem}")
+        for nb in NOTEBOOKS
+    ]
     results = pipeline.execute_chapters(LAYOUT, jobs, log=lambda _: None)
     assert {r.status for r in results} <= {"executed", "cached"}
 
 
 def _outputs(path: Path) -> str:
     nb = nbformat.read(path, as_version=4)
-    return json.dumps([[c.get("source"), c.get("outputs", [])] for c in nb.cells],
-                      sort_keys=True)
+    return json.dumps([[c.get("source"), c.get("outputs", [])] for c in nb.cells], sort_keys=True)
 
 
 @pytest.mark.slow
@@ -98,8 +103,21 @@ def test_plain_papermill_works_from_another_directory(tmp_path: Path):
     out = tmp_path / "out.ipynb"
     env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("STPBOOK_")}
     proc = subprocess.run(
-        [sys.executable, "-m", "papermill", str(notebook), str(out), "-p", "efficiency_rate",
-         "0.015"], cwd=tmp_path, capture_output=True, text=True, env=env)
+        [
+            sys.executable,
+            "-m",
+            "papermill",
+            str(notebook),
+            str(out),
+            "-p",
+            "efficiency_rate",
+            "0.015",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "efficiency_rate = 0.015" in out.read_text()
 

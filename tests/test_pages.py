@@ -23,9 +23,11 @@ WIDTHS = (1280, 375)
 # Rules owned by the theme (pydata-sphinx-theme / sphinx-book-theme), not the book; each
 # is listed in the README with the reason it is not fixed here.
 THEME_RULES: set[str] = set()
-INTERNAL = re.compile(r"\bseeds?\b|stored cop|\bcorp(us|ora)\b|identified from a reader|"
-                      r"stpbook\.(models|charts|pipeline|data)\b|\{(glue|eval|cite|ref)[:}`]",
-                      re.IGNORECASE)
+INTERNAL = re.compile(
+    r"\bseeds?\b|stored cop|\bcorp(us|ora)\b|identified from a reader|"
+    r"stpbook\.(models|charts|pipeline|data)\b|\{(glue|eval|cite|ref)[:}`]",
+    re.IGNORECASE,
+)
 RAW_TABLE = re.compile(r"\|\s*(---|—|:--)")
 
 OVERFLOW = """() => {
@@ -48,8 +50,11 @@ OVERFLOW = """() => {
 def _pages() -> list[Path]:
     """Every page a reader reads (not the search page, the index or the root redirect)."""
     html = LAYOUT.html()
-    return [p for p in bh.pages(html) if p.name not in ("search.html", "genindex.html")
-            and p != html / "index.html"]
+    return [
+        p
+        for p in bh.pages(html)
+        if p.name not in ("search.html", "genindex.html") and p != html / "index.html"
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -84,11 +89,13 @@ def _check_page(page, rel: str, width: int, watch: bh.Watch) -> list[str]:
     if found["wide"] or found["page"] > found["view"] + 1:
         problems.append(f"{rel} @ {width}px: wider than the column: {found}")
     text = page.inner_text("main")
-    for pattern, what in ((RAW_TABLE, "raw Markdown table"),
-                          (INTERNAL, "internal word or raw role")):
+    for pattern, what in (
+        (RAW_TABLE, "raw Markdown table"),
+        (INTERNAL, "internal word or raw role"),
+    ):
         match = pattern.search(text)
         if match:
-            around = text[max(0, match.start() - 60):match.end() + 60]
+            around = text[max(0, match.start() - 60) : match.end() + 60]
             problems.append(f"{rel}: {what}: ...{around!r}")
     if rel.startswith(("chapters/0", "chapters/5", "footprints/")):
         code = page.locator(".cell_input:visible").count()
@@ -103,22 +110,23 @@ def _axe(page, rel: str, axe) -> list[str]:
     for v in axe.run(page).response["violations"]:
         if v["impact"] in ("serious", "critical") and v["id"] not in THEME_RULES:
             nodes = [n["target"] for n in v["nodes"]][:3]
-            found.append(f"{rel}: axe {v['id']} ({v['impact']}, {len(v['nodes'])} nodes) "
-                         f"e.g. {nodes}")
+            found.append(
+                f"{rel}: axe {v['id']} ({v['impact']}, {len(v['nodes'])} nodes) e.g. {nodes}"
+            )
     return found
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_every_page_fits_reads_cleanly_is_accessible_and_logs_no_error(browser, server,
-                                                                       book_html, width):
+def test_every_page_fits_reads_cleanly_is_accessible_and_logs_no_error(
+    browser, server, book_html, width
+):
     """At each width: the reader checks on every page; at the desktop width also
     axe-core (colour contrast and names do not depend on the width, and the phone layout
     hides the navigation, which would then go unchecked)."""
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe() if width == max(WIDTHS) else None
-    context = browser.new_context(viewport={"width": width, "height": 900},
-                                  service_workers="block")
+    context = browser.new_context(viewport={"width": width, "height": 900}, service_workers="block")
     watch = bh.Watch(server)
     context.route("**/*", watch.route)
     page = context.new_page()
@@ -158,8 +166,9 @@ def test_every_point_of_the_five_articles_is_carried_and_credited(book_html):
         section = target if target.name == "section" else target.find_parent("section")
         text = " ".join((section or target).get_text(" ").split())
         if point["credit"] not in text:
-            missing.append(f"{point['point_id']}: section {anchor!r} does not credit "
-                           f"{point['credit']!r}")
+            missing.append(
+                f"{point['point_id']}: section {anchor!r} does not credit {point['credit']!r}"
+            )
     assert not missing, f"{len(missing)} of {len(points)}:\n" + "\n".join(missing[:40])
 
 

@@ -32,12 +32,15 @@ def test_every_chapter_parameter_has_label_unit_range_and_source():
                 assert p.minimum is not None and p.minimum <= p.default <= p.maximum
 
 
-@pytest.mark.parametrize("values, fragment", [
-    ({"demand_grwth": 0.05}, "unknown parameter 'demand_grwth'"),
-    ({"demand_growth": "lots"}, "expects a float"),
-    ({"demand_growth": 0.5}, "outside its range"),
-    ({"horizon_year": 2020.5}, "expects a int"),
-])
+@pytest.mark.parametrize(
+    "values, fragment",
+    [
+        ({"demand_grwth": 0.05}, "unknown parameter 'demand_grwth'"),
+        ({"demand_growth": "lots"}, "expects a float"),
+        ({"demand_growth": 0.5}, "outside its range"),
+        ({"horizon_year": 2020.5}, "expects a int"),
+    ],
+)
 def test_validate_refuses_each_class(values, fragment):
     with pytest.raises(ParameterError, match=fragment):
         parameters.validate("forward_view", values)
@@ -86,8 +89,9 @@ def test_scenario_unknown_parameter_and_range_are_refused(tmp_path):
 
 
 def test_scenario_values_apply_to_chapters_that_declare_them():
-    scenario = scenarios.load_scenario(FIXTURES / "minibook" / "scenarios" / "doubled.yaml",
-                                       MINIBOOK)
+    scenario = scenarios.load_scenario(
+        FIXTURES / "minibook" / "scenarios" / "doubled.yaml", MINIBOOK
+    )
     assert scenario.for_chapter(MINI / "01_alpha.ipynb") == {"scale": 2.0}
 
 
@@ -96,17 +100,28 @@ def test_every_scenario_in_the_repository_loads():
         scenarios.load_scenario(path)
 
 
-@pytest.mark.parametrize("unit, value, shown, reader_unit", [
-    ("fraction a year", 0.025, "2.5%", "% a year"),
-    ("fraction a year", 0.04, "4%", "% a year"),
-    ("share of planned efficiency", 0.5, "50%", "% of planned efficiency"),
-    ("GBP m a year", 325.0, "£325m", "£m a year"),
-    ("years", 3, "3", "years"),
-])
+@pytest.mark.parametrize(
+    "unit, value, shown, reader_unit",
+    [
+        ("fraction a year", 0.025, "2.5%", "% a year"),
+        ("fraction a year", 0.04, "4%", "% a year"),
+        ("share of planned efficiency", 0.5, "50%", "% of planned efficiency"),
+        ("GBP m a year", 325.0, "£325m", "£m a year"),
+        ("years", 3, "3", "years"),
+    ],
+)
 def test_values_are_shown_to_readers_in_their_units(unit, value, shown, reader_unit):
-    step = 0.0025 if unit.startswith("fraction") else (0.05 if unit.startswith("share")
-                                                       else 1.0)
-    p = parameters.Parameter("x", "int" if unit == "years" else "float", value, unit, "why",
-                             0, 1000, step, label="A label")
+    step = 0.0025 if unit.startswith("fraction") else (0.05 if unit.startswith("share") else 1.0)
+    p = parameters.Parameter(
+        "x",
+        "int" if unit == "years" else "float",
+        value,
+        unit,
+        "why",
+        0,
+        1000,
+        step,
+        label="A label",
+    )
     assert p.display(value) == shown and p.reader_unit == reader_unit
     assert p.title == "A label"

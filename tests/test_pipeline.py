@@ -36,8 +36,9 @@ def test_minibook_builds_caches_and_rebuilds_only_what_changed(minibook: Path):
     assert "total = 6.0" in page.get_text()
     assert (first.html / "_static" / "vega-bundle.js").exists()
     assert (first.html / "_static" / "data" / "alpha.csv").exists()
-    record = json.loads(next((minibook / "_build" / "cache" / "01_alpha").glob("*.json"))
-                        .read_text())
+    record = json.loads(
+        next((minibook / "_build" / "cache" / "01_alpha").glob("*.json")).read_text()
+    )
     assert record["reads"] == ["data/alpha.csv"]
 
     second = pipeline.make_book(minibook, log=logs.append)
@@ -59,11 +60,15 @@ def test_a_second_book_reads_its_own_data_without_any_variable(minibook: Path):
     assert "STPBOOK_ROOT" not in os.environ  # restored after the run
 
 
-def test_editing_code_a_chapter_cannot_import_executes_nothing(minibook: Path,
-                                                              package_copy: Path):
+def test_editing_code_a_chapter_cannot_import_executes_nothing(minibook: Path, package_copy: Path):
     pipeline.make_book(minibook, log=lambda _: None)
-    for outside in ("cli.py", "compare.py", "servers.py", "pipeline/site.py",
-                    "teaching/handout.py"):
+    for outside in (
+        "cli.py",
+        "compare.py",
+        "servers.py",
+        "pipeline/site.py",
+        "teaching/handout.py",
+    ):
         path = package_copy / outside
         path.write_text(path.read_text() + "\n# an edit outside what a chapter imports\n")
     again = pipeline.make_book(minibook, log=lambda _: None)
@@ -112,8 +117,9 @@ def test_a_sphinx_warning_fails_the_build_and_keeps_old_html(minibook: Path):
 
 
 def test_variant_book_shows_its_assumptions(minibook: Path):
-    summary = pipeline.make_book(minibook, minibook / "scenarios" / "doubled.yaml",
-                                 variant=True, log=lambda _: None)
+    summary = pipeline.make_book(
+        minibook, minibook / "scenarios" / "doubled.yaml", variant=True, log=lambda _: None
+    )
     assert summary.html == minibook / "_build" / "scenarios" / "doubled" / "html"
     page = (summary.html / "chapters" / "01_alpha.html").read_text()
     assert "Variant book: Everything doubled" in page and "total = 12.0" in page
@@ -128,8 +134,9 @@ def test_inline_values_are_fixed_in_the_book_and_live_in_the_notebook(minibook: 
     nb.cells.append(nbformat.v4.new_markdown_cell("The total is {eval}`f'{total:,.1f}'`."))
     nbformat.write(nb, nb_path)
     summary = pipeline.make_book(minibook, log=lambda _: None)
-    text = BeautifulSoup((summary.html / "chapters" / "01_alpha.html").read_text(),
-                         "html.parser").get_text()
+    text = BeautifulSoup(
+        (summary.html / "chapters" / "01_alpha.html").read_text(), "html.parser"
+    ).get_text()
     assert "The total is 6.0." in text and "{eval}" not in text
     assert "{eval}`f'{total:,.1f}'`" in nb_path.read_text()  # the source keeps the role
 
@@ -148,3 +155,9 @@ def test_a_preview_builds_one_chapter_beside_the_book(minibook: Path):
     assert summary.html == minibook / "_build" / "preview" / "02_beta" / "html"
     assert (summary.html / "chapters" / "02_beta.html").exists()
     assert not (summary.html / "chapters" / "01_alpha.html").exists()
+
+
+def test_a_book_without_the_seminar_guide_makes_no_teaching_files(minibook: Path):
+    summary = pipeline.make_book(minibook, log=lambda _: None)
+    assert not (minibook / "_build" / "teaching").exists()
+    assert not (summary.html / "_static" / "teaching").exists()

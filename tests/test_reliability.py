@@ -33,8 +33,22 @@ def _scenario(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
 
 # --- high: scenario and run names are folder names ------------------------------------
 
-@pytest.mark.parametrize("name", ["../../../../elsewhere", "/some/dir", "..", ".", ".hidden",
-                                  "a/b", "", "x" * 65, "new\nline", "sp ace"])
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../../../elsewhere",
+        "/some/dir",
+        "..",
+        ".",
+        ".hidden",
+        "a/b",
+        "",
+        "x" * 65,
+        "new\nline",
+        "sp ace",
+    ],
+)
 def test_unsafe_scenario_names_are_refused_before_anything_is_written(tmp_path, name, capsys):
     path = _scenario(tmp_path, f"name: {json.dumps(name)}\ntitle: t\n")
     with pytest.raises(ParameterError, match="scenario name"):
@@ -59,6 +73,7 @@ def test_every_output_path_is_checked_against_its_folder(tmp_path):
 
 
 # --- high: the cache survives interrupted and damaged writes --------------------------
+
 
 @pytest.mark.slow
 def test_an_unreadable_cache_record_is_a_miss_with_a_warning(minibook: Path):
@@ -86,8 +101,7 @@ def test_records_are_written_atomically(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
-def test_a_cached_notebook_is_bound_to_the_key_it_was_made_under(minibook: Path,
-                                                                monkeypatch):
+def test_a_cached_notebook_is_bound_to_the_key_it_was_made_under(minibook: Path, monkeypatch):
     first = pipeline.make_book(minibook, log=lambda _: None)
     assert "total = 6.0" in (first.html / "chapters" / "01_alpha.html").read_text()
     data = minibook / "data" / "alpha.csv"
@@ -111,15 +125,16 @@ def test_a_cached_notebook_is_bound_to_the_key_it_was_made_under(minibook: Path,
 
 # --- medium: nothing a user writes runs as script ----------------------------------------
 
-INJECTIONS = ("<script>window.pwned=1</script>", "<img src=x onerror=\"window.pwned=1\">")
+INJECTIONS = ("<script>window.pwned=1</script>", '<img src=x onerror="window.pwned=1">')
 
 
 @pytest.mark.parametrize("payload", INJECTIONS)
 def test_a_scenario_title_is_shown_literally_in_the_banner(payload):
     from stpbook.scenarios import Scenario
 
-    banner = site.banner_markdown(Scenario("safe", payload, "", (), {}, {}), {"x": (1, 2)},
-                                  {"x": payload})
+    banner = site.banner_markdown(
+        Scenario("safe", payload, "", (), {}, {}), {"x": (1, 2)}, {"x": payload}
+    )
     assert "<script" not in banner and "<img" not in banner
     assert "&lt;script&gt;" in banner or "&lt;img" in banner
 
@@ -128,8 +143,11 @@ def test_a_scenario_title_is_shown_literally_in_the_banner(payload):
 def test_an_injected_scenario_title_does_not_run_in_the_variant_book(minibook: Path):
     bs4 = pytest.importorskip("bs4")
     payload = INJECTIONS[0] + INJECTIONS[1]
-    path = _scenario(minibook / "scenarios", f"name: evil\ntitle: {json.dumps(payload)}\n"
-                     "parameters:\n  scale: 2\n", "evil.yaml")
+    path = _scenario(
+        minibook / "scenarios",
+        f"name: evil\ntitle: {json.dumps(payload)}\nparameters:\n  scale: 2\n",
+        "evil.yaml",
+    )
     summary = pipeline.make_book(minibook, path, variant=True, log=lambda _: None)
     page = (summary.html / "chapters" / "01_alpha.html").read_text()
     soup = bs4.BeautifulSoup(page, "html.parser")
@@ -140,17 +158,21 @@ def test_an_injected_scenario_title_does_not_run_in_the_variant_book(minibook: P
 
 # --- medium: YAML that would explode, and other bad scenario files ------------------------
 
-@pytest.mark.parametrize("text, fragment", [
-    ("a: &a [1, 1]\nb: &b [*a, *a]\nparameters: *b\n", "anchors and aliases"),
-    ("name: x\nname: y\n", "duplicate key"),
-    ("parameters: [1, 2]\n", "'parameters' must be a mapping"),
-    ("chapters: [1]\n", "'chapters' must be a mapping"),
-    ("sources: 5\n", "'sources' must be a list"),
-    ("chapters:\n  no_such_chapter: {}\n", "unknown chapter 'no_such_chapter'"),
-    ("parameters:\n  !!python/object:os.system x: 1\n", "not valid scenario YAML"),
-    ("- just\n- a list\n", "expected a mapping"),
-    ("title: [unclosed\n", "not valid scenario YAML"),
-])
+
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        ("a: &a [1, 1]\nb: &b [*a, *a]\nparameters: *b\n", "anchors and aliases"),
+        ("name: x\nname: y\n", "duplicate key"),
+        ("parameters: [1, 2]\n", "'parameters' must be a mapping"),
+        ("chapters: [1]\n", "'chapters' must be a mapping"),
+        ("sources: 5\n", "'sources' must be a list"),
+        ("chapters:\n  no_such_chapter: {}\n", "unknown chapter 'no_such_chapter'"),
+        ("parameters:\n  !!python/object:os.system x: 1\n", "not valid scenario YAML"),
+        ("- just\n- a list\n", "expected a mapping"),
+        ("title: [unclosed\n", "not valid scenario YAML"),
+    ],
+)
 def test_bad_scenarios_are_refused_with_the_file_named(tmp_path, text, fragment):
     path = _scenario(tmp_path, text)
     with pytest.raises(ParameterError) as err:
@@ -173,6 +195,7 @@ def test_scenario_files_that_are_not_small_utf8_files_are_refused(tmp_path):
 
 
 # --- medium: the swap, the lock, concurrent runs, interruptions ---------------------------
+
 
 def test_an_interrupted_swap_is_repaired_at_the_next_start(tmp_path):
     html = tmp_path / "html"
@@ -245,13 +268,13 @@ def test_a_failed_run_names_its_notebook_only_when_it_exists(monkeypatch, tmp_pa
 
     monkeypatch.setattr(runs, "execute_notebook", timed_out)
     with pytest.raises(ExecutionError) as err:
-        runs.run_one(LAYOUT.chapters / "01_forward_view.ipynb", {}, "pytest-timeout",
-                     layout=LAYOUT)
+        runs.run_one(LAYOUT.chapters / "01_forward_view.ipynb", {}, "pytest-timeout", layout=LAYOUT)
     assert "failed notebook" not in str(err.value)  # papermill wrote none
     assert not (LAYOUT.runs / "pytest-timeout").exists()
 
 
 # --- low: one-line refusals instead of tracebacks ------------------------------------------
+
 
 def test_a_full_disk_or_read_only_folder_is_one_line_exit_2(monkeypatch, capsys):
     from stpbook import parameters
@@ -294,7 +317,8 @@ def test_data_validate_refuses_folders_and_broken_packages(tmp_path, capsys):
     errors, _ = data.check(None, Layout(broken))
     assert errors and "list of 'resources'" in errors[0]
     (broken / "data" / "datapackage.json").write_text(
-        json.dumps({"resources": [{"name": "a", "path": "a.csv", "schema": {"fields": []}}]}))
+        json.dumps({"resources": [{"name": "a", "path": "a.csv", "schema": {"fields": []}}]})
+    )
     errors, _ = data.check(None, Layout(broken))
     assert any("a.csv: file not found" in e for e in errors)
 
@@ -308,6 +332,7 @@ def test_iso_week_dates_are_refused_as_frictionless_does():
 
 
 # --- reproducibility -----------------------------------------------------------------------
+
 
 @pytest.mark.slow
 def test_an_incremental_rebuild_back_to_the_same_inputs_equals_a_cold_build(minibook: Path):
@@ -345,8 +370,14 @@ def test_the_reproducibility_appendix_is_keyed_on_the_data_folder(tmp_path, monk
 
 def test_executed_notebooks_carry_no_volatile_metadata(tmp_path):
     nb = nbformat.v4.new_notebook()
-    nb.metadata["papermill"] = {"start_time": "x", "end_time": "y", "duration": 1,
-                                "input_path": "a", "output_path": "b", "parameters": {}}
+    nb.metadata["papermill"] = {
+        "start_time": "x",
+        "end_time": "y",
+        "duration": 1,
+        "input_path": "a",
+        "output_path": "b",
+        "parameters": {},
+    }
     nb.metadata["widgets"] = {"state": {}}
     path = tmp_path / "n.ipynb"
     nbformat.write(nb, path)

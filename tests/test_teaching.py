@@ -912,3 +912,19 @@ def test_built_teaching_pages_link_to_files_that_exist():
     assert "stp-book/book/index.html" in names and "stp-book/data/datapackage.json" in names
     assert "stp-book/book/_static/teaching/slides/lecture.html" in names
     assert not [n for n in names if n.endswith("stp-book-offline.zip")]
+
+
+def test_a_preview_or_variant_pack_goes_to_its_own_folder(tmp_path):
+    """A partial book's offline pack never replaces the full book's."""
+    from stpbook.layout import Layout
+    from stpbook.teaching import site
+
+    layout = Layout(tmp_path / "book")
+    (layout.root / "data").mkdir(parents=True)
+    (layout.root / "data" / "datapackage.json").write_text("{}", encoding="utf-8")
+    html = tmp_path / "preview" / "html"
+    html.mkdir(parents=True)
+    (html / "index.html").write_text("<p>partial</p>", encoding="utf-8")
+    pack = site.offline_pack(layout, html, folder=tmp_path / "preview")
+    assert pack == tmp_path / "preview" / site.OFFLINE and pack.is_file()
+    assert not (layout.teaching / site.OFFLINE).exists()

@@ -14,8 +14,9 @@ CHAPTER = "01_forward_view"
 def test_one_control_per_declared_parameter_with_its_range_in_reader_units():
     params = parameters.declared(CHAPTER)
     calls = []
-    panel = widgets.controls(CHAPTER, lambda **kw: calls.append(kw) or kw,
-                             {n: p.default for n, p in params.items()})
+    panel = widgets.controls(
+        CHAPTER, lambda **kw: calls.append(kw) or kw, {n: p.default for n, p in params.items()}
+    )
     assert list(panel.inputs) == list(params)
     for name, widget in panel.inputs.items():
         p = params[name]
@@ -43,8 +44,13 @@ def test_moving_a_control_recomputes_in_the_parameters_unit_and_reset_restores()
 def test_the_panel_shows_the_chapters_chart_and_headline():
     from stpbook.chapters import forward_view as chapter
 
-    book = chapter.compute(chapter.inputs(), demand_growth=0.04, funding_growth=0.0,
-                           efficiency_rate=0.025, horizon_year=2020)
+    book = chapter.compute(
+        chapter.inputs(),
+        demand_growth=0.04,
+        funding_growth=0.0,
+        efficiency_rate=0.025,
+        horizon_year=2020,
+    )
     panel = chapter.panel(book)
     shown = [o.get("data", {}) for o in panel.output.outputs]
     assert any("text/html" in d and "stp-headline" in d["text/html"] for d in shown)
@@ -60,7 +66,8 @@ def test_subset_missing_values_and_unknown_names():
     panel = widgets.controls(CHAPTER, lambda **kw: kw, {}, names=[first])
     assert list(panel.inputs) == [first]
     assert widgets.control_value(params[first], panel.inputs[first]) == pytest.approx(
-        params[first].default)
+        params[first].default
+    )
     with pytest.raises(ParameterError, match="declares no parameter 'nope'"):
         widgets.controls(CHAPTER, lambda **kw: kw, {}, names=["nope"])
 

@@ -36,7 +36,8 @@ def _parse(path: str, stamp: tuple[int, int]) -> dict[str, dict[str, str]]:
         if people:
             fields["author"] = " and ".join(
                 _plain(" ".join(p.first_names + p.middle_names + p.prelast_names + p.last_names))
-                for p in people)
+                for p in people
+            )
         out[key] = fields
     return out
 
@@ -60,8 +61,11 @@ def credit(entry: dict[str, str]) -> str:
     """How the book credits a source in a list: author, outlet, date, e.g.
     "Hugh Alderwick, The King's Fund, November 2016"."""
     when = " ".join(v for v in (entry.get("month", ""), entry.get("year", "")) if v)
-    parts = [entry.get("author", ""), entry.get("howpublished", "")
-             or entry.get("institution", "") or entry.get("publisher", ""), when]
+    parts = [
+        entry.get("author", ""),
+        entry.get("howpublished", "") or entry.get("institution", "") or entry.get("publisher", ""),
+        when,
+    ]
     seen: list[str] = []
     for part in parts:  # an outlet that repeats the author ("Nuffield Trust (blog)") once
         if part and not any(part.startswith(s) or s.startswith(part) for s in seen):

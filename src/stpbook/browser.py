@@ -20,16 +20,24 @@ from typing import Any
 from .errors import Refused
 
 CHROMIUM = Path(os.environ.get("STPBOOK_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def missing() -> str | None:
     """Why the browser cannot run here, or None."""
     if not CHROMIUM.exists():
-        return (f"{CHROMIUM} is missing: install Debian's Chromium (apt-get install -y "
-                "chromium); never `playwright install`")
+        return (
+            f"{CHROMIUM} is missing: install Debian's Chromium (apt-get install -y "
+            "chromium); never `playwright install`"
+        )
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
@@ -76,8 +84,11 @@ def chromium() -> Iterator[Any]:
 
 def pages(html: Path) -> list[Path]:
     """Every HTML page of a built book (not Sphinx's _static, _sources, ...)."""
-    return sorted(p for p in html.rglob("*.html")
-                  if not any(part.startswith((".", "_")) for part in p.relative_to(html).parts))
+    return sorted(
+        p
+        for p in html.rglob("*.html")
+        if not any(part.startswith((".", "_")) for part in p.relative_to(html).parts)
+    )
 
 
 def wait_for_charts(page: Any, timeout_ms: int = 20000) -> None:
@@ -85,4 +96,5 @@ def wait_for_charts(page: Any, timeout_ms: int = 20000) -> None:
     page.wait_for_function(
         "() => document.querySelectorAll('.stp-vega').length === "
         "Object.keys(window.stpViews || {}).filter(k => document.getElementById(k)).length",
-        timeout=timeout_ms)
+        timeout=timeout_ms,
+    )

@@ -5,7 +5,7 @@
     stpbook book                                  the default book -> _build/html (make book)
     stpbook build --scenario FILE                 a variant book -> _build/scenarios/<name>/html
     stpbook preview CHAPTER ...                   just these chapters -> _build/preview/<names>/html
-    stpbook screenshots [--html DIR]              every page at 1280 and 375 px -> _build/screenshots
+    stpbook screenshots [--html DIR]              every page, 1280 and 375 px -> _build/screenshots
     stpbook data [list|validate [PATH]]           the data package: list, or validate
     stpbook compare A.yaml B.yaml ...             key results across scenarios
     stpbook scenarios                             regenerate the book's scenario page
@@ -55,8 +55,9 @@ def _list(_: argparse.Namespace) -> int:
             choices = p.choices or ()
             codes = p.type == "str" and any(re.fullmatch(r"E54\d{6}", c) for c in choices)
             if not codes:
-                print(f"  {p.name}: {p.type} = {p.default!r}  [{p.describe_range()}{step}] "
-                      f"{p.unit}")
+                print(
+                    f"  {p.name}: {p.type} = {p.default!r}  [{p.describe_range()}{step}] {p.unit}"
+                )
                 print(f"      {p.title}: {p.note}")
                 continue
             # Footprint codes mean little on their own: list each with its name.
@@ -65,8 +66,10 @@ def _list(_: argparse.Namespace) -> int:
 
                 foot = data.load("footprints", layout=layout)
                 names = dict(zip(foot["stp17cd"], foot["stp17nm"], strict=True))
-            print(f"  {p.name}: {p.type} = {p.default!r}  [one of the {len(choices)} "
-                  f"values below] {p.unit}")
+            print(
+                f"  {p.name}: {p.type} = {p.default!r}  [one of the {len(choices)} "
+                f"values below] {p.unit}"
+            )
             print(f"      {p.title}: {p.note}")
             for code in choices:
                 print(f"        {code}  {names.get(code, '')}".rstrip())
@@ -87,16 +90,16 @@ def _run(args: argparse.Namespace) -> int:
     else:
         name = f"{notebook.stem}-{time.strftime('%Y%m%d-%H%M%S')}"
     layout.run_folder(name)  # refused before anything runs if unsafe
-    pipeline.run_one(notebook, values, name, force=args.force, scenario=scenario,
-                     layout=layout)
+    pipeline.run_one(notebook, values, name, force=args.force, scenario=scenario, layout=layout)
     return 0
 
 
 def _book(args: argparse.Namespace, variant: bool) -> int:
     from . import pipeline
 
-    summary = pipeline.make_book(_layout(), scenario_path=args.scenario, variant=variant,
-                                 workers=args.workers)
+    summary = pipeline.make_book(
+        _layout(), scenario_path=args.scenario, variant=variant, workers=args.workers
+    )
     print(summary.line())
     return 0
 
@@ -201,9 +204,13 @@ def _teaching(args: argparse.Namespace) -> int:
             print(f"wrote {page}")
         return 0
     manifest = teaching.build(layout, print, force=True)
-    print(f"wrote {layout.teaching}: " + ", ".join(
-        f"{name}.pdf {n} pages" + ("" if manifest["printed"][name] else " (a note: no browser)")
-        for name, n in manifest["pages"].items()))
+    print(
+        f"wrote {layout.teaching}: "
+        + ", ".join(
+            f"{name}.pdf {n} pages" + ("" if manifest["printed"][name] else " (a note: no browser)")
+            for name, n in manifest["pages"].items()
+        )
+    )
     if (layout.html() / "index.html").exists():
         print(f"published into {teaching.publish(layout, layout.html(), print)}")
     return 0
@@ -250,17 +257,26 @@ def _workers(text: str) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="stpbook", description=(__doc__ or "").split("\n")[0],
-                                  formatter_class=argparse.RawDescriptionHelpFormatter,
-                                  epilog="Exit status: 0 success, 1 failed, 2 refused.")
+    top = argparse.ArgumentParser(
+        prog="stpbook",
+        description=(__doc__ or "").split("\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Exit status: 0 success, 1 failed, 2 refused.",
+    )
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("list", help="chapters and their parameters").set_defaults(func=_list)
 
     run = sub.add_parser("run", help="execute one chapter with new parameters into runs/")
     run.add_argument("chapter", help="chapter id, short name or number (see stpbook list)")
-    run.add_argument("-p", "--parameter", dest="parameters", nargs=2, action="append",
-                     metavar=("NAME", "VALUE"),
-                     help="a parameter value (repeatable); negative numbers are fine")
+    run.add_argument(
+        "-p",
+        "--parameter",
+        dest="parameters",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        help="a parameter value (repeatable); negative numbers are fine",
+    )
     run.add_argument("--scenario", help="a scenario YAML file to start from")
     run.add_argument("--name", help="the run folder name under runs/ (default: chapter-time)")
     run.add_argument("--force", action="store_true", help="overwrite runs/<name> if it exists")
@@ -268,16 +284,23 @@ def parser() -> argparse.ArgumentParser:
 
     book = sub.add_parser("book", help="execute every chapter and build _build/html")
     book.add_argument("--scenario", help="scenario file (default scenarios/default.yaml)")
-    book.add_argument("--workers", type=_workers, help="parallel papermill workers (default: cores)")
+    book.add_argument(
+        "--workers", type=_workers, help="parallel papermill workers (default: cores)"
+    )
     book.set_defaults(func=lambda a: _book(a, variant=False))
 
     build = sub.add_parser("build", help="a variant book under _build/scenarios/<name>/html")
     build.add_argument("--scenario", required=True, help="scenario YAML file")
-    build.add_argument("--workers", type=_workers, help="parallel papermill workers (default: cores)")
+    build.add_argument(
+        "--workers", type=_workers, help="parallel papermill workers (default: cores)"
+    )
     build.set_defaults(func=lambda a: _book(a, variant=True))
 
-    preview = sub.add_parser("preview", help="a book with just these chapters, for checking "
-                             "one chapter -> _build/preview/<names>/html")
+    preview = sub.add_parser(
+        "preview",
+        help="a book with just these chapters, for checking "
+        "one chapter -> _build/preview/<names>/html",
+    )
     preview.add_argument("chapters", nargs="+", help="chapter ids, short names or numbers")
     preview.add_argument("--scenario", help="scenario file (default scenarios/default.yaml)")
     preview.set_defaults(func=_preview)
@@ -285,7 +308,9 @@ def parser() -> argparse.ArgumentParser:
     shots = sub.add_parser("screenshots", help="a PNG of every page at 1280 and 375 px wide")
     shots.add_argument("--html", help="the built book (default _build/html)")
     shots.add_argument("--out", help="output folder (default _build/screenshots)")
-    shots.add_argument("--pages", nargs="*", help="only these pages (e.g. chapters/01_forward_view)")
+    shots.add_argument(
+        "--pages", nargs="*", help="only these pages (e.g. chapters/01_forward_view)"
+    )
     shots.set_defaults(func=_screenshots)
 
     data = sub.add_parser("data", help="list the data package's resources, or validate")
@@ -298,18 +323,29 @@ def parser() -> argparse.ArgumentParser:
     comp.add_argument("--out", help="output folder (default _build/compare)")
     comp.set_defaults(func=_compare)
 
-    sub.add_parser("scenarios", help="regenerate chapters/83_scenarios.md from scenarios/"
-                   ).set_defaults(func=_scenarios)
-    sub.add_parser("handout", help="the student handout -> _build/teaching/handout.pdf"
-                   ).set_defaults(func=_handout)
-    sub.add_parser("offline", help="the offline pack -> _build/teaching/stp-book-offline.zip"
-                   ).set_defaults(func=_offline)
-    sub.add_parser("slides", help="the lesson plans' slide decks -> _build/teaching/slides/"
-                   ).set_defaults(func=_slides)
-    teach = sub.add_parser("teaching", help="handout, role cards, slides -> _build/teaching, "
-                           "published into the built book with the offline pack")
-    teach.add_argument("--pages", action="store_true", help="instead, rewrite the generated "
-                       "teaching pages in chapters/ (lesson plans, debate kit, pre-reading)")
+    sub.add_parser(
+        "scenarios", help="regenerate chapters/83_scenarios.md from scenarios/"
+    ).set_defaults(func=_scenarios)
+    sub.add_parser(
+        "handout", help="the student handout -> _build/teaching/handout.pdf"
+    ).set_defaults(func=_handout)
+    sub.add_parser(
+        "offline", help="the offline pack -> _build/teaching/stp-book-offline.zip"
+    ).set_defaults(func=_offline)
+    sub.add_parser(
+        "slides", help="the lesson plans' slide decks -> _build/teaching/slides/"
+    ).set_defaults(func=_slides)
+    teach = sub.add_parser(
+        "teaching",
+        help="handout, role cards, slides -> _build/teaching, "
+        "published into the built book with the offline pack",
+    )
+    teach.add_argument(
+        "--pages",
+        action="store_true",
+        help="instead, rewrite the generated "
+        "teaching pages in chapters/ (lesson plans, debate kit, pre-reading)",
+    )
     teach.set_defaults(func=_teaching)
     seminar = sub.add_parser("seminar", help="the live seminar dashboard on 127.0.0.1 (Voila)")
     seminar.add_argument("--port", type=_port, default=None, help="port (default 8866, or PORT)")
@@ -317,8 +353,9 @@ def parser() -> argparse.ArgumentParser:
     lab = sub.add_parser("lab", help="JupyterLab on 127.0.0.1 in the book's environment")
     lab.add_argument("--port", type=_port, default=None, help="port (default 8888, or PORT)")
     lab.set_defaults(func=_lab)
-    sub.add_parser("setup", help="register the stpbook kernel and this book's folder in the "
-                   "environment").set_defaults(func=_setup)
+    sub.add_parser(
+        "setup", help="register the stpbook kernel and this book's folder in the environment"
+    ).set_defaults(func=_setup)
     return top
 
 

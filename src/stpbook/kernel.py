@@ -63,5 +63,7 @@ def setup(layout: Layout) -> list[str]:
     """Install the kernel and record the book's folder; lines to print."""
     spec = install_kernel()
     root = record_root(layout)
-    return [f"kernel {KERNEL}: {json.loads(spec.read_text())['argv'][0]} ({spec})",
-            f"book folder {layout.root} recorded in {root}"]
+    return [
+        f"kernel {KERNEL}: {json.loads(spec.read_text())['argv'][0]} ({spec})",
+        f"book folder {layout.root} recorded in {root}",
+    ]

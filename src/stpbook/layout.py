@@ -46,8 +46,11 @@ def recorded_root_file(prefix: Path | None = None) -> Path:
 def _candidates(start: Path | None) -> list[tuple[str, Path | None]]:
     here = Path(start or Path.cwd()).resolve()
     found: list[tuple[str, Path | None]] = [
-        (f"the working directory {here} and its parents", next(
-            (p for p in (here, *here.parents) if is_book(p)), None))]
+        (
+            f"the working directory {here} and its parents",
+            next((p for p in (here, *here.parents) if is_book(p)), None),
+        )
+    ]
     record = recorded_root_file()
     recorded = Path(record.read_text(encoding="utf-8").strip()) if record.is_file() else None
     found.append((f"the root recorded at install ({record})", recorded))
@@ -62,17 +65,21 @@ def find_root(start: Path | None = None) -> Path:
     if override:
         root = Path(override).expanduser().resolve()
         if not is_book(root):
-            raise LayoutError(f"{ROOT_ENV}={override} is not a book folder: expected "
-                              f"{' and '.join(MARKERS)} there")
+            raise LayoutError(
+                f"{ROOT_ENV}={override} is not a book folder: expected "
+                f"{' and '.join(MARKERS)} there"
+            )
         return root
     looked = []
     for where, folder in _candidates(start):
         if folder is not None and is_book(folder):
             return folder.resolve()
         looked.append(where)
-    raise LayoutError("no STP book found: looked for a folder with "
-                      f"{' and '.join(MARKERS)} in {'; '.join(looked)}. Set {ROOT_ENV} to "
-                      "the book's folder, or run from inside it.")
+    raise LayoutError(
+        "no STP book found: looked for a folder with "
+        f"{' and '.join(MARKERS)} in {'; '.join(looked)}. Set {ROOT_ENV} to "
+        "the book's folder, or run from inside it."
+    )
 
 
 @dataclass(frozen=True)
@@ -168,13 +175,13 @@ class Layout:
         book: ``executed/``, ``site/``, ``html/`` live under it."""
         if scenario is None:
             return self.build
-        return self.inside(self.build / "scenarios" / safe_name(scenario, "scenario name"),
-                           self.build)
+        return self.inside(
+            self.build / "scenarios" / safe_name(scenario, "scenario name"), self.build
+        )
 
     def preview(self, name: str) -> Path:
         """The output folder of a one-chapter preview (``stpbook preview``)."""
-        return self.inside(self.build / "preview" / safe_name(name, "preview name"),
-                           self.build)
+        return self.inside(self.build / "preview" / safe_name(name, "preview name"), self.build)
 
     def html(self, scenario: str | None = None) -> Path:
         return self.output(scenario) / "html"
@@ -200,8 +207,11 @@ class Layout:
         toc = yaml.safe_load(self.toc_file.read_text(encoding="utf-8")) or {}
         out: list[tuple[str, list[str]]] = [("", [Path(str(toc.get("root", ""))).name])]
         for part in toc.get("parts", []) or []:
-            files = [Path(str(entry["file"])).name for entry in part.get("chapters", [])
-                     if isinstance(entry, dict) and "file" in entry]
+            files = [
+                Path(str(entry["file"])).name
+                for entry in part.get("chapters", [])
+                if isinstance(entry, dict) and "file" in entry
+            ]
             out.append((str(part.get("caption", "")), files))
         if "chapters" in toc:  # a book without parts
             out.append(("", [Path(str(e["file"])).name for e in toc["chapters"]]))
@@ -225,8 +235,11 @@ class Layout:
         for caption, stems in self.parts():
             if part is not None and caption != part:
                 continue
-            found += [self.chapters / f"{stem}.ipynb" for stem in stems
-                      if (self.chapters / f"{stem}.ipynb").exists()]
+            found += [
+                self.chapters / f"{stem}.ipynb"
+                for stem in stems
+                if (self.chapters / f"{stem}.ipynb").exists()
+            ]
         return found
 
 
@@ -234,8 +247,10 @@ def safe_name(name: str, what: str) -> str:
     """``name`` if it is a safe folder name (see ``SLUG``), else refused."""
     if not isinstance(name, str) or not SLUG.fullmatch(name):
         shown = repr(name)[:80]
-        raise LayoutError(f"{what} {shown} is not allowed: use 1-64 letters, digits, '-', '_' "
-                          "or '.', starting with a letter or digit")
+        raise LayoutError(
+            f"{what} {shown} is not allowed: use 1-64 letters, digits, '-', '_' "
+            "or '.', starting with a letter or digit"
+        )
     return name
 
 

@@ -45,7 +45,7 @@ def _fstring_body(text: str) -> str:
     pieces = []
     last = 0
     for match in EVAL.finditer(text):
-        pieces.append(text[last:match.start()].replace("{", "{{").replace("}", "}}"))
+        pieces.append(text[last : match.start()].replace("{", "{{").replace("}", "}}"))
         pieces.append("{" + match.group(1) + "}")
         last = match.end()
     pieces.append(text[last:].replace("{", "{{").replace("}", "}}"))
@@ -63,8 +63,7 @@ def readable(notebook: Any, entries: dict[str, str]) -> Any:
             continue
         source = plain_roles(cell.source, entries)
         if EVAL.search(source):
-            code = ("from IPython.display import Markdown\n"
-                    f'Markdown(f"""{_fstring_body(source)}""")')
+            code = f'from IPython.display import Markdown\nMarkdown(f"""{_fstring_body(source)}""")'
             cells.append(nbformat.v4.new_code_cell(code, metadata={"tags": ["prose"]}))
         else:
             cell.source = source

@@ -4,7 +4,7 @@ A chapter declares its parameters once, in its notebook's ``parameters`` cell, o
 per line, with a type hint, a default and a trailing comment in a fixed form::
 
     demand_growth: float = 0.04  # Growth in demand: fraction a year [0, 0.08] step 0.0025; IFS ~4%
-    map_measure: str = "population"  # Map colour: measure {population, area_km2}; what colours the map
+    map_measure: str = "population"  # Map colour: measure {population, area_km2}; colours the map
     draws: int = 10000  # Monte Carlo draws: draws [1000, 1000000] step 1000; a smooth histogram
 
 The comment reads: a label for readers and a colon (optional in the grammar, required
@@ -130,7 +130,8 @@ def resolve_chapter(name: str, layout: Layout | None = None) -> Path:
     for nb in notebooks:
         number = nb.stem.split("_")[0].lstrip("0") or "0"
         if name in (nb.stem, short_name(nb), nb.name) or (
-                name.isdigit() and (name.lstrip("0") or "0") == number):
+            name.isdigit() and (name.lstrip("0") or "0") == number
+        ):
             return nb
     known = ", ".join(nb.stem for nb in notebooks)
     raise ParameterError(f"unknown chapter {name!r}; the chapters are: {known}")
@@ -145,8 +146,9 @@ def _literal(text: str, name: str, notebook: Path) -> Any:
         ) from exc
 
 
-def parse_declaration(name: str, type_name: str, default: str, help_text: str,
-                      notebook: Path) -> Parameter:
+def parse_declaration(
+    name: str, type_name: str, default: str, help_text: str, notebook: Path
+) -> Parameter:
     """Turn one ``parameters``-cell line (as papermill inspects it) into a Parameter."""
     where = f"{notebook.name}, parameter {name!r}"
     if type_name not in TYPES:
@@ -156,7 +158,8 @@ def parse_declaration(name: str, type_name: str, default: str, help_text: str,
         raise ParameterError(
             f"{where}: the trailing comment must read 'Label: unit [min, max] step s; "
             f"source', 'Label: unit {{a, b}}; source' or 'Label: unit; source', got "
-            f"{help_text!r}")
+            f"{help_text!r}"
+        )
     parts = match.groupdict()
     param = Parameter(
         name=name,
@@ -207,8 +210,10 @@ def _inspect(notebook: Path, layout: Layout) -> dict[str, dict[str, Any]]:
             pass  # a damaged record is only a cache miss
     import papermill  # imported here: it is slow to import and only a miss needs it
 
-    inspected = {name: {k: info[k] for k in ("inferred_type_name", "default", "help")}
-                 for name, info in papermill.inspect_notebook(str(notebook)).items()}
+    inspected = {
+        name: {k: info[k] for k in ("inferred_type_name", "default", "help")}
+        for name, info in papermill.inspect_notebook(str(notebook)).items()
+    }
     try:
         remembered.parent.mkdir(parents=True, exist_ok=True)
         partial = remembered.with_suffix(f".{os.getpid()}.partial")
@@ -225,8 +230,9 @@ def _declared_cached(notebook: Path, stamp: tuple[int, int], root: Path) -> dict
     if not inspected:
         raise ParameterError(f"{notebook.name}: no cell tagged 'parameters'")
     return {
-        name: parse_declaration(name, info["inferred_type_name"], info["default"],
-                                info["help"], notebook)
+        name: parse_declaration(
+            name, info["inferred_type_name"], info["default"], info["help"], notebook
+        )
         for name, info in inspected.items()
     }
 
@@ -234,8 +240,9 @@ def _declared_cached(notebook: Path, stamp: tuple[int, int], root: Path) -> dict
 def declared(chapter: str | Path, layout: Layout | None = None) -> dict[str, Parameter]:
     """The parameters a chapter declares, by name, in the order of its cell."""
     layout = layout or current()
-    notebook = Path(chapter) if str(chapter).endswith(".ipynb") else resolve_chapter(
-        str(chapter), layout)
+    notebook = (
+        Path(chapter) if str(chapter).endswith(".ipynb") else resolve_chapter(str(chapter), layout)
+    )
     if not notebook.is_file():
         raise ParameterError(f"{notebook}: no such notebook")
     st = notebook.stat()
@@ -279,21 +286,27 @@ def check_value(param: Parameter, value: Any, where: str = "") -> Any:
     except (TypeError, ValueError, OverflowError):
         shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
         raise ParameterError(
-            f"{prefix}parameter {param.name!r} expects a {param.type} ({param.unit}), "
-            f"got {shown}"
+            f"{prefix}parameter {param.name!r} expects a {param.type} ({param.unit}), got {shown}"
         ) from None
     if param.choices and coerced not in param.choices:
         import difflib
 
         near = difflib.get_close_matches(str(coerced), param.choices, n=3, cutoff=0.5)
         if len(param.choices) > 8:
-            hint = f"the nearest valid ones are {', '.join(near)}" if near else \
-                f"{len(param.choices)} values are valid (stpbook list shows them)"
-            raise ParameterError(f"{prefix}parameter {param.name!r} got {coerced!r}"[:120]
-                                 + f", which is not valid; {hint}")
+            hint = (
+                f"the nearest valid ones are {', '.join(near)}"
+                if near
+                else f"{len(param.choices)} values are valid (stpbook list shows them)"
+            )
+            raise ParameterError(
+                f"{prefix}parameter {param.name!r} got {coerced!r}"[:120]
+                + f", which is not valid; {hint}"
+            )
         raise ParameterError(
-            f"{prefix}parameter {param.name!r} must be {param.describe_range()}, got "
-            f"{coerced!r}"[:300])
+            f"{prefix}parameter {param.name!r} must be {param.describe_range()}, got {coerced!r}"[
+                :300
+            ]
+        )
     if param.minimum is not None and not (param.minimum <= coerced <= param.maximum):
         raise ParameterError(
             f"{prefix}parameter {param.name!r} = {coerced!r} is outside its range "
@@ -302,8 +315,9 @@ def check_value(param: Parameter, value: Any, where: str = "") -> Any:
     return coerced
 
 
-def validate(chapter: str | Path, values: dict[str, Any],
-             layout: Layout | None = None) -> dict[str, Any]:
+def validate(
+    chapter: str | Path, values: dict[str, Any], layout: Layout | None = None
+) -> dict[str, Any]:
     """Check ``values`` against a chapter's declaration; return them typed.
 
     Refuses an unknown name (listing the valid ones), a wrong type and a value out of
@@ -325,9 +339,13 @@ def defaults(chapter: str | Path, layout: Layout | None = None) -> dict[str, Any
     return {name: p.default for name, p in declared(chapter, layout).items()}
 
 
-def differences(notebook: Path, values: dict[str, Any],
-                layout: Layout | None = None) -> dict[str, tuple[Any, Any]]:
+def differences(
+    notebook: Path, values: dict[str, Any], layout: Layout | None = None
+) -> dict[str, tuple[Any, Any]]:
     """The values that differ from a chapter's defaults: name -> (value, default)."""
     params = declared(notebook, layout)
-    return {k: (v, params[k].default) for k, v in values.items()
-            if k in params and v != params[k].default}
+    return {
+        k: (v, params[k].default)
+        for k, v in values.items()
+        if k in params and v != params[k].default
+    }

@@ -57,8 +57,9 @@ class Scenario:
 
     def fingerprint(self) -> str:
         """A stable text of the values, for cache keys and banners."""
-        return json.dumps({"parameters": self.parameters, "chapters": self.chapters},
-                          sort_keys=True)
+        return json.dumps(
+            {"parameters": self.parameters, "chapters": self.chapters}, sort_keys=True
+        )
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -69,13 +70,19 @@ class _StrictLoader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.constructor.ConstructorError(
-                None, None, "anchors and aliases (&, *) are not allowed in a scenario",
-                event.start_mark)
+                None,
+                None,
+                "anchors and aliases (&, *) are not allowed in a scenario",
+                event.start_mark,
+            )
         node = super().compose_node(parent, index)
         if node is not None and getattr(node, "anchor", None):
             raise yaml.constructor.ConstructorError(
-                None, None, "anchors and aliases (&, *) are not allowed in a scenario",
-                node.start_mark)
+                None,
+                None,
+                "anchors and aliases (&, *) are not allowed in a scenario",
+                node.start_mark,
+            )
         return node
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
@@ -84,7 +91,8 @@ class _StrictLoader(yaml.SafeLoader):
             key = self.construct_object(key_node, deep=deep)
             if key in seen:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {str(key)[:40]!r}", key_node.start_mark)
+                    None, None, f"duplicate key {str(key)[:40]!r}", key_node.start_mark
+                )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
@@ -107,8 +115,11 @@ def _read(path: Path) -> Any:
         first = str(exc).strip().splitlines()
         where = getattr(exc, "problem_mark", None)
         line = f" (line {where.line + 1})" if where is not None else ""
-        raise ParameterError(f"{path}{line}: not valid scenario YAML: "
-                             f"{getattr(exc, 'problem', None) or first[0]}"[:300]) from None
+        raise ParameterError(
+            f"{path}{line}: not valid scenario YAML: {getattr(exc, 'problem', None) or first[0]}"[
+                :300
+            ]
+        ) from None
 
 
 def _mapping(raw: Any, key: str, path: Path) -> dict[str, Any]:
@@ -116,8 +127,9 @@ def _mapping(raw: Any, key: str, path: Path) -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise ParameterError(f"{path}: {key!r} must be a mapping of name: value, got a "
-                             f"{type(value).__name__}")
+        raise ParameterError(
+            f"{path}: {key!r} must be a mapping of name: value, got a {type(value).__name__}"
+        )
     return value
 
 
@@ -144,7 +156,8 @@ def load_scenario(path: Path, layout: Layout | None = None) -> Scenario:
     for key in raw:
         if key not in KEYS:
             raise ParameterError(
-                f"{path}: unknown key {str(key)[:40]!r}; allowed keys: {', '.join(KEYS)}")
+                f"{path}: unknown key {str(key)[:40]!r}; allowed keys: {', '.join(KEYS)}"
+            )
     name = _text(raw, "name", path, path.stem)
     try:
         safe_name(name, "scenario name")
@@ -163,7 +176,8 @@ def load_scenario(path: Path, layout: Layout | None = None) -> Scenario:
         if pname not in everything:
             raise ParameterError(
                 f"{path}: unknown parameter {str(pname)[:40]!r} under 'parameters'; declared "
-                f"parameters: {', '.join(sorted(everything))}")
+                f"parameters: {', '.join(sorted(everything))}"
+            )
         for nb in notebooks:
             if pname in declared(nb, layout):
                 check_value(declared(nb, layout)[pname], value, where=f"{path} ({nb.stem})")
@@ -174,8 +188,10 @@ def load_scenario(path: Path, layout: Layout | None = None) -> Scenario:
         except ParameterError as exc:
             raise ParameterError(f"{path}, chapters: {exc}") from None
         if values is not None and not isinstance(values, dict):
-            raise ParameterError(f"{path}, chapters.{chapter}: expected a mapping of "
-                                 f"name: value, got a {type(values).__name__}")
+            raise ParameterError(
+                f"{path}, chapters.{chapter}: expected a mapping of "
+                f"name: value, got a {type(values).__name__}"
+            )
         try:
             validate(nb, values or {}, layout)
         except ParameterError as exc:

@@ -17,15 +17,17 @@ from .errors import Refused
 WIDTHS = (1280, 375)
 
 
-def take(html: Path, out: Path, pages: list[str] | None = None,
-         widths: tuple[int, ...] = WIDTHS) -> Iterator[str]:
+def take(
+    html: Path, out: Path, pages: list[str] | None = None, widths: tuple[int, ...] = WIDTHS
+) -> Iterator[str]:
     """Screenshot the pages of ``html`` into ``out`` (``pages``: only these, as paths
     without suffix, e.g. ``chapters/01_forward_view``); yields one line per file."""
     wanted = pages
     if not (html / "index.html").exists():
         raise Refused(f"{html} has no index.html: build the book first (make book)")
-    found = [p for p in _pages(html)
-             if not wanted or str(p.relative_to(html).with_suffix("")) in wanted]
+    found = [
+        p for p in _pages(html) if not wanted or str(p.relative_to(html).with_suffix("")) in wanted
+    ]
     with serve(html) as base, chromium() as browser:
         for width in widths:
             tab = browser.new_page(viewport={"width": width, "height": 900})

@@ -23,7 +23,9 @@ class BoundedKernelManager(AsyncMappingKernelManager):
 
     async def start_kernel(self, *args: Any, **kwargs: Any) -> str:  # type: ignore[override]
         if kwargs.get("kernel_id") is None and len(self.list_kernel_ids()) >= MAX_KERNELS:
-            raise RuntimeError(f"the seminar dashboard already runs {MAX_KERNELS} kernels "
-                               "(STPBOOK_MAX_KERNELS); close some tabs or wait for idle "
-                               "ones to stop")
+            raise RuntimeError(
+                f"the seminar dashboard already runs {MAX_KERNELS} kernels "
+                "(STPBOOK_MAX_KERNELS); close some tabs or wait for idle "
+                "ones to stop"
+            )
         return await super().start_kernel(*args, **kwargs)

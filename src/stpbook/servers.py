@@ -53,28 +53,43 @@ def _port(given: int | None, default: int) -> int:
 
 def seminar_command(layout: Layout, port: int, token: str) -> list[str]:
     voila = Path(sys.executable).with_name("voila")
-    return [str(voila), str(layout.root / "seminar" / "dashboard.ipynb"), "--no-browser",
-            "--Voila.ip=127.0.0.1", f"--port={port}", "--Voila.port_retries=0",
-            f"--Voila.token={token}", "--template=stp-offline",
-            "--VoilaConfiguration.show_tracebacks=True",
-            "--VoilaConfiguration.multi_kernel_manager_class="
-            "stpbook.seminar_kernels.BoundedKernelManager",
-            f"--BoundedKernelManager.cull_idle_timeout={IDLE_SECONDS}",
-            "--BoundedKernelManager.cull_interval=60",
-            "--BoundedKernelManager.cull_connected=True"]
+    return [
+        str(voila),
+        str(layout.root / "seminar" / "dashboard.ipynb"),
+        "--no-browser",
+        "--Voila.ip=127.0.0.1",
+        f"--port={port}",
+        "--Voila.port_retries=0",
+        f"--Voila.token={token}",
+        "--template=stp-offline",
+        "--VoilaConfiguration.show_tracebacks=True",
+        "--VoilaConfiguration.multi_kernel_manager_class="
+        "stpbook.seminar_kernels.BoundedKernelManager",
+        f"--BoundedKernelManager.cull_idle_timeout={IDLE_SECONDS}",
+        "--BoundedKernelManager.cull_interval=60",
+        "--BoundedKernelManager.cull_connected=True",
+    ]
 
 
-def lab_command(layout: Layout, port: int, token: str,
-                workspaces: Path | None = None) -> list[str]:
+def lab_command(layout: Layout, port: int, token: str, workspaces: Path | None = None) -> list[str]:
     """JupyterLab on 127.0.0.1; ``workspaces`` a folder of its own (tests start clean)."""
     jupyter = Path(sys.executable).with_name("jupyter")
     extra = [f"--LabApp.workspaces_dir={workspaces}"] if workspaces else []
-    return [str(jupyter), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1", *extra,
-            f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={layout.root}",
-            "--ServerApp.allow_remote_access=False", "--LabApp.news_url=None",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-            *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])]
+    return [
+        str(jupyter),
+        "lab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        *extra,
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={layout.root}",
+        "--ServerApp.allow_remote_access=False",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
+    ]
 
 
 def environment(layout: Layout) -> dict[str, str]:
@@ -86,7 +101,8 @@ def environment(layout: Layout) -> dict[str, str]:
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (extra, env.get("JUPYTER_PATH")) if p)
     config = str(layout.root / "jupyter_config")
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
-        p for p in (config, env.get("JUPYTER_CONFIG_PATH")) if p)
+        p for p in (config, env.get("JUPYTER_CONFIG_PATH")) if p
+    )
     env["STPBOOK_ROOT"] = str(layout.root)
     return env
 
@@ -113,8 +129,14 @@ def serve(command: list[str], env: dict[str, str], port: int, url: str, what: st
     on any signal. Returns 0 when stopped by the user, 1 if it failed to start."""
     handled = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
     previous = {s: signal.signal(s, _interrupt) for s in handled}
-    proc = subprocess.Popen(command, start_new_session=True, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        command,
+        start_new_session=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and proc.poll() is None:
@@ -143,13 +165,23 @@ def seminar(layout: Layout, port: int | None = None) -> int:
     """``stpbook seminar``: the dashboard on http://127.0.0.1:PORT/?token=..."""
     port = free_port(_port(port, SEMINAR_PORT))
     token = secrets.token_urlsafe(16)
-    return serve(seminar_command(layout, port, token), environment(layout), port,
-                 f"http://127.0.0.1:{port}/?token={token}", "seminar dashboard")
+    return serve(
+        seminar_command(layout, port, token),
+        environment(layout),
+        port,
+        f"http://127.0.0.1:{port}/?token={token}",
+        "seminar dashboard",
+    )
 
 
 def lab(layout: Layout, port: int | None = None) -> int:
     """``stpbook lab``: JupyterLab on http://127.0.0.1:PORT/lab?token=..."""
     port = free_port(_port(port, LAB_PORT))
     token = secrets.token_urlsafe(16)
-    return serve(lab_command(layout, port, token), environment(layout), port,
-                 f"http://127.0.0.1:{port}/lab/tree/chapters?token={token}", "JupyterLab")
+    return serve(
+        lab_command(layout, port, token),
+        environment(layout),
+        port,
+        f"http://127.0.0.1:{port}/lab/tree/chapters?token={token}",
+        "JupyterLab",
+    )

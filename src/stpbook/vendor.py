@@ -26,8 +26,11 @@ _SNIPPET = "window.vegaEmbed = vegaEmbed; window.vega = vega; window.vegaLite = 
 # alone leaves Vega-Lite and Vega-Embed out. (Its ``vega`` name is Vega's default export,
 # which is null.) The specifier is the key of vl-convert's own vendored copy of Vega: the
 # bundler resolves it offline, and the bundle names no address.
-_RUNTIME_SNIPPET = ('import * as vegaNamespace from "https://cdn.jsdelivr.net/npm/vega@{}/+esm";'
-                    " window.vega = vegaNamespace;")
+_RUNTIME_SNIPPET = (
+    'import * as vegaNamespace from "https://cdn.jsdelivr.net/npm/vega@{}/+esm";'
+    " window.vega = vegaNamespace;"
+)
+
 
 def default_folder() -> Path:
     """Where the bundle lives: ``share/stpbook`` inside the running Python's prefix."""
@@ -35,8 +38,10 @@ def default_folder() -> Path:
 
 
 def version() -> str:
-    return (f"vl-convert {metadata.version('vl-convert-python')} "
-            f"altair {metadata.version('altair')} wrapped")
+    return (
+        f"vl-convert {metadata.version('vl-convert-python')} "
+        f"altair {metadata.version('altair')} wrapped"
+    )
 
 
 def write_once(target: Path, version: str, make: Callable[[], str]) -> Path:

@@ -30,8 +30,9 @@ class BatchNote:
         self.chapter, self.names = chapter, names
 
     def __repr__(self) -> str:
-        return ("Live controls for this chapter appear when the notebook runs in "
-                "JupyterLab or Voila.")
+        return (
+            "Live controls for this chapter appear when the notebook runs in JupyterLab or Voila."
+        )
 
     def _repr_markdown_(self) -> str:
         return f"*{self.__repr__()}*"
@@ -54,8 +55,11 @@ def control(param: Parameter, value: Any = None, labels: Mapping[str, str] | Non
     import ipywidgets as w
 
     value = param.default if value is None else value
-    common = {"description": _label(param), "style": {"description_width": "initial"},
-              "tooltip": param.note}
+    common = {
+        "description": _label(param),
+        "style": {"description_width": "initial"},
+        "tooltip": param.note,
+    }
     layout = w.Layout(width="min(36rem, 100%)")
     if param.type == "bool":
         return w.Checkbox(value=bool(value), indent=False, **common)
@@ -63,19 +67,32 @@ def control(param: Parameter, value: Any = None, labels: Mapping[str, str] | Non
         options = [((labels or {}).get(c, c), c) for c in param.choices]
         return w.Dropdown(options=options, value=value, layout=layout, **common)
     if param.minimum is None or param.maximum is None:  # no range declared: a text box
-        box = w.IntText if param.type == "int" else (w.FloatText if param.type == "float"
-                                                     else w.Text)
+        box = (
+            w.IntText if param.type == "int" else (w.FloatText if param.type == "float" else w.Text)
+        )
         return box(value=value, layout=layout, **common)
     if param.type == "int":
-        return w.IntSlider(value=int(value), min=int(param.minimum), max=int(param.maximum),
-                           step=int(param.step or 1), layout=layout,
-                           continuous_update=False, **common)
+        return w.IntSlider(
+            value=int(value),
+            min=int(param.minimum),
+            max=int(param.maximum),
+            step=int(param.step or 1),
+            layout=layout,
+            continuous_update=False,
+            **common,
+        )
     k = _scale(param)
     step = param.step or (param.maximum - param.minimum) / 100
-    return w.FloatSlider(value=float(value) * k, min=param.minimum * k,
-                         max=param.maximum * k, step=step * k, layout=layout,
-                         readout_format=".2f" if k != 1 else ",.4g",
-                         continuous_update=False, **common)
+    return w.FloatSlider(
+        value=float(value) * k,
+        min=param.minimum * k,
+        max=param.maximum * k,
+        step=step * k,
+        layout=layout,
+        readout_format=".2f" if k != 1 else ",.4g",
+        continuous_update=False,
+        **common,
+    )
 
 
 def control_value(param: Parameter, widget: Any) -> Any:
@@ -87,14 +104,20 @@ def control_value(param: Parameter, widget: Any) -> Any:
 
 def headline_html(numbers: dict[str, str]) -> str:
     """Headline numbers (label -> formatted value) as a short HTML list."""
-    rows = "".join(f"<li>{html.escape(k)}: <b>{html.escape(v)}</b></li>"
-                   for k, v in numbers.items())
+    rows = "".join(
+        f"<li>{html.escape(k)}: <b>{html.escape(v)}</b></li>" for k, v in numbers.items()
+    )
     return f'<ul class="stp-headline">{rows}</ul>'
 
 
-def controls(chapter: str, compute: Callable[..., Any], values: dict[str, Any],
-             names: list[str] | None = None, layout: Layout | None = None,
-             choice_labels: Mapping[str, Mapping[str, str]] | None = None):
+def controls(
+    chapter: str,
+    compute: Callable[..., Any],
+    values: dict[str, Any],
+    names: list[str] | None = None,
+    layout: Layout | None = None,
+    choice_labels: Mapping[str, Mapping[str, str]] | None = None,
+):
     """A panel of controls over ``names`` (default: every declared parameter of the
     chapter) that calls ``compute(**current_values)`` and displays what it returns (the
     chapter's chart, with its headline numbers) whenever a control moves. ``values``
@@ -115,7 +138,8 @@ def controls(chapter: str, compute: Callable[..., Any], values: dict[str, Any],
     if unknown:
         raise ParameterError(
             f"{chapter} declares no parameter {', '.join(map(repr, unknown))}; "
-            f"it declares {', '.join(params)}")
+            f"it declares {', '.join(params)}"
+        )
     start = {n: values.get(n, params[n].default) for n in names}
     if batch():
         compute(**start)  # the live function still runs once, so a broken one fails the build
@@ -126,8 +150,12 @@ def controls(chapter: str, compute: Callable[..., Any], values: dict[str, Any],
     inputs = {n: control(params[n], start[n], labels.get(n)) for n in names}
     output = w.Output()
     status = w.HTML()
-    reset = w.Button(description="Reset", tooltip="Back to the values this chapter ran with",
-                     icon="undo", layout=w.Layout(width="8rem"))
+    reset = w.Button(
+        description="Reset",
+        tooltip="Back to the values this chapter ran with",
+        icon="undo",
+        layout=w.Layout(width="8rem"),
+    )
 
     def redraw(_: Any = None) -> None:
         current = {n: control_value(params[n], widget) for n, widget in inputs.items()}
@@ -155,8 +183,9 @@ def controls(chapter: str, compute: Callable[..., Any], values: dict[str, Any],
         widget.observe(redraw, names="value")
     reset.on_click(restore)
     redraw()
-    panel = w.VBox([w.HTML("<b>Change the assumptions</b>"), *inputs.values(), reset, status,
-                    output])
+    panel = w.VBox(
+        [w.HTML("<b>Change the assumptions</b>"), *inputs.values(), reset, status, output]
+    )
     panel.inputs = inputs
     panel.output = output
     panel.status = status

@@ -37,8 +37,12 @@ def count(value: float) -> str:
     return f"{round(value):,d}"
 
 
-def assumptions_box(notebook: str, values: dict[str, Any], layout: Layout | None = None,
-                    choice_labels: dict[str, dict[str, str]] | None = None) -> Assumptions:
+def assumptions_box(
+    notebook: str,
+    values: dict[str, Any],
+    layout: Layout | None = None,
+    choice_labels: dict[str, dict[Any, str]] | None = None,
+) -> Assumptions:
     """The chapter's Assumptions box for the values it ran with (``choice_labels``: words
     for a drop-down's choices, {name: {choice: words}})."""
     return assumptions(notebook, declared(notebook, layout), values, choice_labels)

@@ -27,13 +27,19 @@ from ._common import count, text
 NOTEBOOK = "90_data_package"
 STATIC_PREFIX = "../_static/data"
 DROPDOWN_AFTER = 8  # more sources than this are folded into a drop-down
-TYPES = {"string": "text", "number": "number", "integer": "whole number",
-         "boolean": "yes or no", "date": "date", "year": "year"}
+TYPES = {
+    "string": "text",
+    "number": "number",
+    "integer": "whole number",
+    "boolean": "yes or no",
+    "date": "date",
+    "year": "year",
+}
 PATTERNS = {  # regular expressions of the descriptor, in words
     r"^E54\d{6}$": "an ONS footprint code: E54 and six digits",
     r"^E38\d{6}(;E38\d{6})*$": "ONS CCG codes (E38 and six digits), separated by ';'",
     r"^E(38|06|07|08|09)\d{6}$": "an ONS code: a CCG (E38) or a local authority district "
-                                 "(E06 to E09), then six digits",
+    "(E06 to E09), then six digits",
     r"^\d{4}/\d{2}$": "a financial year such as 2016/17",
     r"^[a-z][a-z0-9_]*$": "a bibliography key: lower-case letters, digits and '_'",
     r"^[a-z0-9_]+$": "lower-case letters, digits and '_'",
@@ -59,9 +65,12 @@ class Inputs:
 
 def _cites(resource: dict) -> list[str]:
     """The columns of ``resource`` whose values are bibliography keys."""
-    return [f["name"] for f in resource.get("schema", {}).get("fields", [])
-            if SOURCE_COLUMN.search(f["name"])
-            or str(f.get("description", "")).lower().startswith("bibliography key")]
+    return [
+        f["name"]
+        for f in resource.get("schema", {}).get("fields", [])
+        if SOURCE_COLUMN.search(f["name"])
+        or str(f.get("description", "")).lower().startswith("bibliography key")
+    ]
 
 
 def inputs(layout: Layout | None = None) -> Inputs:
@@ -76,8 +85,9 @@ def inputs(layout: Layout | None = None) -> Inputs:
         frame = data.load(item["name"], layout=layout)
         keys = [k for column in columns for k in frame[column].dropna().astype(str)]
         cited[item["name"]] = list(dict.fromkeys(keys))
-    return Inputs(data.descriptor(layout), listing,
-                  bibliography.entries(layout.bibliography), cited, layout)
+    return Inputs(
+        data.descriptor(layout), listing, bibliography.entries(layout.bibliography), cited, layout
+    )
 
 
 @dataclass(frozen=True)
@@ -94,14 +104,18 @@ def compute(inputs: Inputs, show_fields: bool = True) -> Results:
     fields = sum(len(r["resource"].get("schema", {}).get("fields", [])) for r in tables)
     licence = (inputs.package.get("licenses") or [{}])[0]
     prose = text(
-        n_resources=count(len(inputs.resources)), n_tables=count(len(tables)),
-        n_rows=count(sum(r["rows"] or 0 for r in tables)), n_fields=count(fields),
-        n_sources=count(len(keys)), licence=licence.get("title", licence.get("name", "")),
+        n_resources=count(len(inputs.resources)),
+        n_tables=count(len(tables)),
+        n_rows=count(sum(r["rows"] or 0 for r in tables)),
+        n_fields=count(fields),
+        n_sources=count(len(keys)),
+        licence=licence.get("title", licence.get("name", "")),
     )
     return Results(inputs, {"show_fields": show_fields}, prose)
 
 
 # --- words for readers --------------------------------------------------------------------
+
 
 def _md(value: str) -> str:
     """Plain text made safe inside Markdown: no emphasis, roles, links or HTML."""
@@ -159,13 +173,19 @@ def fields_table(resource: dict, file_name: str) -> Table:
     """The columns of one table, for people: each column's name with its type and the
     values it may take, then what it means (with its unit). Two columns, so that the
     table fits a phone."""
-    rows = [{"column": f"{f['name']} ({TYPES.get(f.get('type', 'string'), f.get('type'))}): "
-                       f"{allowed(f)}",
-             "meaning": meaning(f, resource)}
-            for f in resource.get("schema", {}).get("fields", [])]
-    return table(pd.DataFrame(rows, columns=["column", "meaning"]),
-                 f"The columns of {file_name}",
-                 {"column": "Column (type): allowed values", "meaning": "Meaning (unit)"})
+    rows = [
+        {
+            "column": f"{f['name']} ({TYPES.get(f.get('type', 'string'), f.get('type'))}): "
+            f"{allowed(f)}",
+            "meaning": meaning(f, resource),
+        }
+        for f in resource.get("schema", {}).get("fields", [])
+    ]
+    return table(
+        pd.DataFrame(rows, columns=["column", "meaning"]),
+        f"The columns of {file_name}",
+        {"column": "Column (type): allowed values", "meaning": "Meaning (unit)"},
+    )
 
 
 def source_line(entry: dict[str, str]) -> str:
@@ -183,18 +203,25 @@ def sources_markdown(keys: list[str], entries: dict[str, dict[str, str]]) -> str
     items = "\n".join(f"- {line}" for line in lines)
     if len(lines) <= DROPDOWN_AFTER:
         return f"**Sources.**\n\n{items}\n"
-    return (f"**Sources.** The rows cite {len(lines)} sources.\n\n"
-            f":::{{dropdown}} The {len(lines)} sources\n{items}\n:::\n")
+    return (
+        f"**Sources.** The rows cite {len(lines)} sources.\n\n"
+        f":::{{dropdown}} The {len(lines)} sources\n{items}\n:::\n"
+    )
 
 
 def descriptor_sources(resource: dict) -> str:
     """The sources a resource's descriptor names (for files without a source column)."""
-    items = [f"- [{_md(s['title'])}]({s['path']})" if str(s.get("path", "")).startswith("http")
-             else f"- {_md(s['title'])}" for s in resource.get("sources", [])]
+    items = [
+        f"- [{_md(s['title'])}]({s['path']})"
+        if str(s.get("path", "")).startswith("http")
+        else f"- {_md(s['title'])}"
+        for s in resource.get("sources", [])
+    ]
     return "**Sources.**\n\n" + "\n".join(items) + "\n" if items else ""
 
 
 # --- the page --------------------------------------------------------------------------------
+
 
 def _heading(level: int, words: str, ident: str) -> str:
     return f'<h{level} id="{ident}">{html.escape(words)}</h{level}>'
@@ -207,10 +234,15 @@ def contents(results: Results) -> Any:
     lines = []
     for item in results.inputs.resources:
         name = Path(item["path"]).name
-        size = (f"{item['rows']:,} rows" if item["resource"].get("type", "table") == "table"
-                else f"{item['rows']:,} shapes")
-        lines.append(f'- <a href="#{anchor(item["name"])}">{html.escape(item["title"])}</a> '
-                     f"({_md(name)}, {size})")
+        size = (
+            f"{item['rows']:,} rows"
+            if item["resource"].get("type", "table") == "table"
+            else f"{item['rows']:,} shapes"
+        )
+        lines.append(
+            f'- <a href="#{anchor(item["name"])}">{html.escape(item["title"])}</a> '
+            f"({_md(name)}, {size})"
+        )
     return Markdown("\n".join(lines))
 
 
@@ -222,18 +254,27 @@ def section(item: dict, results: Results) -> Iterator[Any]:
     name = Path(item["path"]).name
     is_table = resource.get("type", "table") == "table"
     n_fields = len(resource.get("schema", {}).get("fields", []))
-    size = (f"{item['rows']:,} rows and {n_fields} columns" if is_table
-            else f"{item['rows']:,} footprint shapes (GeoJSON)")
-    link = (f'<a href="{STATIC_PREFIX}/{html.escape(name)}" download>'
-            f"download {html.escape(name)}</a>")
-    yield Markdown(f"{_heading(3, item['title'], anchor(item['name']))}\n\n"
-                   f"{_md(_reader_units(item['description']))}\n\n"
-                   f"**{size}**: {link}.")
+    size = (
+        f"{item['rows']:,} rows and {n_fields} columns"
+        if is_table
+        else f"{item['rows']:,} footprint shapes (GeoJSON)"
+    )
+    link = (
+        f'<a href="{STATIC_PREFIX}/{html.escape(name)}" download>download {html.escape(name)}</a>'
+    )
+    yield Markdown(
+        f"{_heading(3, item['title'], anchor(item['name']))}\n\n"
+        f"{_md(_reader_units(item['description']))}\n\n"
+        f"**{size}**: {link}."
+    )
     if results.values["show_fields"] and is_table and n_fields:
         yield fields_table(resource, name)
     keys = results.inputs.cited.get(item["name"])
-    sources = (sources_markdown(keys, results.inputs.bibliography) if keys
-               else descriptor_sources(resource))
+    sources = (
+        sources_markdown(keys, results.inputs.bibliography)
+        if keys
+        else descriptor_sources(resource)
+    )
     if sources:
         yield Markdown(sources)
 
@@ -245,8 +286,9 @@ class Catalogue:
         self.results = results
 
     def parts(self) -> list[Any]:
-        return [part for item in self.results.inputs.resources
-                for part in section(item, self.results)]
+        return [
+            part for item in self.results.inputs.resources for part in section(item, self.results)
+        ]
 
     def _ipython_display_(self) -> None:
         from IPython.display import display

@@ -28,21 +28,40 @@ from .. import data
 from ..errors import ParameterError
 from ..layout import Layout
 from ..models import footprints as fp
+from ..tables import scroll_box
 from ._common import count, text
 
 NOTEBOOK = "50_footprint_index"
-SORTS = {"name": "stp17nm", "population": "population_mid2016", "gap": "gap_gbp_m",
-         "per_head": "gap_per_head_gbp"}
-KINDS = {"ccg": "CCG", "local_authority": "local authority", "footprint": "footprint",
-         "successor": "integrated care system"}
+SORTS = {
+    "name": "stp17nm",
+    "population": "population_mid2016",
+    "gap": "gap_gbp_m",
+    "per_head": "gap_per_head_gbp",
+}
+KINDS = {
+    "ccg": "CCG",
+    "local_authority": "local authority",
+    "footprint": "footprint",
+    "successor": "integrated care system",
+}
 MAX_RESULTS = 12  # footprints listed under the search box
+INDEX_CAPTION = "The 44 footprints: click a heading to sort, a name to open its page"
 NOT_FOUND = "Not found in the sources"  # a July 2017 rating no source names
-HEADS = (("Footprint (region)", "text"), ("People (m)", "number"), ("Gap (£m a year)", "number"),
-         ("Per head (£)", "number"), ("Rating, July 2017", "text"),
-         ("Became (2021)", "text"))
+HEADS = (
+    ("Footprint (region)", "text"),
+    ("People (m)", "number"),
+    ("Gap (£m a year)", "number"),
+    ("Per head (£)", "number"),
+    ("Rating, July 2017", "text"),
+    ("Became (2021)", "text"),
+)
 # The table sorts ratings best first (a rating not found always last).
-RATING_ORDER = {"Outstanding": "1", "Advanced": "2", "Making progress": "3",
-                "Needs most improvement": "4"}
+RATING_ORDER = {
+    "Outstanding": "1",
+    "Advanced": "2",
+    "Making progress": "3",
+    "Needs most improvement": "4",
+}
 
 
 @dataclass(frozen=True)
@@ -60,9 +79,15 @@ def inputs(layout: Layout | None = None) -> Inputs:
     def load(name: str) -> pd.DataFrame:
         return data.load(name, layout=layout)
 
-    return Inputs(load("footprints"), load("financial_gaps"), load("dashboard_2017_ratings"),
-                  load("dashboard_2017"), load("footprint_successors"),
-                  load("footprint_areas"), layout)
+    return Inputs(
+        load("footprints"),
+        load("financial_gaps"),
+        load("dashboard_2017_ratings"),
+        load("dashboard_2017"),
+        load("footprint_successors"),
+        load("footprint_areas"),
+        layout,
+    )
 
 
 def profile_href(code: str) -> str:
@@ -77,24 +102,29 @@ def footprint_table(inputs: Inputs) -> pd.DataFrame:
     saying which), the gap per head (GBP), the July 2017 rating (or ``NOT_FOUND``: NHS
     England rated all 44, but the sources name only some) and the integrated care system
     (2021)."""
-    out = inputs.footprints[["stp17cd", "stp17nm", "nhser17nm", "population_mid2016",
-                             "population_basis"]].copy()
+    out = inputs.footprints[
+        ["stp17cd", "stp17nm", "nhser17nm", "population_mid2016", "population_basis"]
+    ].copy()
     head = inputs.gaps[inputs.gaps["is_headline"]].set_index("stp17cd")
     usable = head[head["reliability"] != "doubtful"]["gap_gbp_m"].astype(float)
     out["gap_gbp_m"] = out["stp17cd"].map(usable)
     out["gap_words"] = [
-        "" if code in usable.index else
-        ("published but doubtful" if code in head.index else "none found")
-        for code in out["stp17cd"]]
+        ""
+        if code in usable.index
+        else ("published but doubtful" if code in head.index else "none found")
+        for code in out["stp17cd"]
+    ]
     has = out["gap_gbp_m"].notna()
     out["gap_per_head_gbp"] = np.nan
-    out.loc[has, "gap_per_head_gbp"] = fp.gap_per_head(out.loc[has, "gap_gbp_m"],
-                                                       out.loc[has, "population_mid2016"])
+    out.loc[has, "gap_per_head_gbp"] = fp.gap_per_head(
+        out.loc[has, "gap_gbp_m"], out.loc[has, "population_mid2016"]
+    )
     labels = inputs.bands.set_index("rating")["rating_label"]
     ratings = inputs.ratings.set_index("stp17cd")["rating"].map(labels)
     out["rating"] = out["stp17cd"].map(ratings).fillna(NOT_FOUND)
     out["successor"] = out["stp17cd"].map(
-        inputs.successors.set_index("stp17cd")["successor_ics_name"])
+        inputs.successors.set_index("stp17cd")["successor_ics_name"]
+    )
     out["href"] = [profile_href(c) for c in out["stp17cd"]]
     return out.reset_index(drop=True)
 
@@ -104,13 +134,19 @@ def search_entries(inputs: Inputs) -> list[dict[str, str]]:
     district split between footprints once per footprint), every footprint's own name
     and its integrated care system's where that differs. Each entry: name, kind, code (the
     footprint's)."""
-    entries = [{"name": str(r.name), "kind": KINDS[r.area_type], "code": str(r.stp17cd)}
-               for r in inputs.areas.itertuples(index=False)]
-    entries += [{"name": str(r.stp17nm), "kind": KINDS["footprint"], "code": str(r.stp17cd)}
-                for r in inputs.footprints.itertuples(index=False)]
-    entries += [{"name": str(r.successor_ics_name), "kind": KINDS["successor"],
-                 "code": str(r.stp17cd)} for r in inputs.successors.itertuples(index=False)
-                if r.successor_ics_name != r.stp17nm]
+    entries = [
+        {"name": str(r.name), "kind": KINDS[r.area_type], "code": str(r.stp17cd)}
+        for r in inputs.areas.itertuples(index=False)
+    ]
+    entries += [
+        {"name": str(r.stp17nm), "kind": KINDS["footprint"], "code": str(r.stp17cd)}
+        for r in inputs.footprints.itertuples(index=False)
+    ]
+    entries += [
+        {"name": str(r.successor_ics_name), "kind": KINDS["successor"], "code": str(r.stp17cd)}
+        for r in inputs.successors.itertuples(index=False)
+        if r.successor_ics_name != r.stp17nm
+    ]
     return entries
 
 
@@ -130,13 +166,13 @@ def search(entries: list[dict[str, str]], query: str) -> list[dict[str, str]]:
     if len(q) < 2:
         return []
     hits = [e for e in entries if q in normalise(e["name"])]
-    hits.sort(key=lambda e: (not normalise(e["name"]).startswith(q), e["name"].lower(),
-                             e["code"]))
+    hits.sort(key=lambda e: (not normalise(e["name"]).startswith(q), e["name"].lower(), e["code"]))
     return hits[:MAX_RESULTS]
 
 
-def search_groups(entries: list[dict[str, str]],
-                  query: str) -> list[tuple[str, list[dict[str, str]]]]:
+def search_groups(
+    entries: list[dict[str, str]], query: str
+) -> list[tuple[str, list[dict[str, str]]]]:
     """What the search box lists (the Python twin of the page's script): every entry that
     matches (``search``'s order, without its limit), grouped by footprint in the order of
     each footprint's best match, at most ``MAX_RESULTS`` footprints; each with the entries
@@ -145,18 +181,19 @@ def search_groups(entries: list[dict[str, str]],
     if len(q) < 2:
         return []
     hits = [e for e in entries if q in normalise(e["name"])]
-    hits.sort(key=lambda e: (not normalise(e["name"]).startswith(q), e["name"].lower(),
-                             e["code"]))
+    hits.sort(key=lambda e: (not normalise(e["name"]).startswith(q), e["name"].lower(), e["code"]))
     groups: dict[str, list[dict[str, str]]] = {}
     for e in hits:
         groups.setdefault(e["code"], []).append(e)
     return list(groups.items())[:MAX_RESULTS]
 
 
-ORDER_WORDS = {"name": "in alphabetical order",
-               "population": "with the most people first",
-               "gap": "with the largest published gap first",
-               "per_head": "with the largest published gap per head first"}
+ORDER_WORDS = {
+    "name": "in alphabetical order",
+    "population": "with the most people first",
+    "gap": "with the largest published gap first",
+    "per_head": "with the largest published gap per head first",
+}
 
 
 @dataclass(frozen=True)
@@ -175,20 +212,30 @@ def compute(inputs: Inputs, sort_by: str) -> Results:
         raise ParameterError(f"sort_by must be one of {', '.join(SORTS)}, got {sort_by!r}")
     frame = footprint_table(inputs)
     column = SORTS[sort_by]
-    frame = frame.sort_values(column, ascending=sort_by == "name", na_position="last",
-                              key=(lambda s: s.str.lower()) if sort_by == "name" else None)
+    frame = frame.sort_values(
+        column,
+        ascending=sort_by == "name",
+        na_position="last",
+        key=(lambda s: s.str.lower()) if sort_by == "name" else None,
+    )
     n_gap = int(frame["gap_gbp_m"].notna().sum())
     n_doubtful = int((frame["gap_words"] == "published but doubtful").sum())
     n_rated = int((frame["rating"] != NOT_FOUND).sum())
     areas = inputs.areas
     prose = text(
-        n_footprints=count(len(frame)), n_gap=count(n_gap), n_doubtful=count(n_doubtful),
-        n_none=count(len(frame) - n_gap - n_doubtful), n_rated=count(n_rated),
+        n_footprints=count(len(frame)),
+        n_gap=count(n_gap),
+        n_doubtful=count(n_doubtful),
+        n_none=count(len(frame) - n_gap - n_doubtful),
+        n_rated=count(n_rated),
         n_ccgs=count((areas["area_type"] == "ccg").sum()),
         n_las=count(areas.loc[areas["area_type"] == "local_authority", "code"].nunique()),
-        n_systems=count(frame["successor"].nunique()), order=ORDER_WORDS[sort_by])
-    return Results(inputs, {"sort_by": sort_by}, frame.reset_index(drop=True),
-                   search_entries(inputs), prose)
+        n_systems=count(frame["successor"].nunique()),
+        order=ORDER_WORDS[sort_by],
+    )
+    return Results(
+        inputs, {"sort_by": sort_by}, frame.reset_index(drop=True), search_entries(inputs), prose
+    )
 
 
 # --- the page's table and search ------------------------------------------------------------
@@ -314,10 +361,14 @@ def _cell(value: Any, fmt: str, label: str, words: str = "") -> str:
     numbers say why (``words``) or are left empty."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         blank = " stp-blank" if not words else ""
-        return (f'<td class="stp-num stp-none{blank}" data-value="" '
-                f'data-label="{html.escape(label)}">{html.escape(words)}</td>')
-    return (f'<td class="stp-num" data-value="{float(value)!r}" '
-            f'data-label="{html.escape(label)}">{format(value, fmt)}</td>')
+        return (
+            f'<td class="stp-num stp-none{blank}" data-value="" '
+            f'data-label="{html.escape(label)}">{html.escape(words)}</td>'
+        )
+    return (
+        f'<td class="stp-num" data-value="{float(value)!r}" '
+        f'data-label="{html.escape(label)}">{format(value, fmt)}</td>'
+    )
 
 
 class FootprintIndex:
@@ -342,22 +393,31 @@ class FootprintIndex:
                 + _cell(r.gap_gbp_m, ",.0f", HEADS[2][0], r.gap_words)
                 + _cell(r.gap_per_head_gbp, ",.0f", HEADS[3][0])
                 + f'<td data-value="{RATING_ORDER.get(r.rating, "")}" '
-                  f'data-label="{HEADS[4][0]}">{html.escape(r.rating)}</td>'
+                f'data-label="{HEADS[4][0]}">{html.escape(r.rating)}</td>'
                 f'<td data-value="{html.escape(r.successor.lower())}" '
-                f'data-label="{HEADS[5][0]}">{html.escape(became)}</td></tr>')
+                f'data-label="{HEADS[5][0]}">{html.escape(became)}</td></tr>'
+            )
         return out
 
     def _repr_html_(self) -> str:
         sort_col = {"name": 0, "population": 1, "gap": 2, "per_head": 3}[self.sort_by]
         cells = []
         for i, (label, kind) in enumerate(HEADS):
-            sort = ("none" if i != sort_col else
-                    ("ascending" if self.sort_by == "name" else "descending"))
+            sort = (
+                "none"
+                if i != sort_col
+                else ("ascending" if self.sort_by == "name" else "descending")
+            )
             align = ' class="stp-num"' if kind == "number" else ""
-            cells.append(f'<th scope="col"{align} data-type="{kind}" aria-sort="{sort}">'
-                         f'<button type="button">{html.escape(label)}</button></th>')
-        payload = json.dumps([[e["name"], e["kind"], e["code"]] for e in self.entries],
-                             ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+            cells.append(
+                f'<th scope="col"{align} data-type="{kind}" aria-sort="{sort}">'
+                f'<button type="button">{html.escape(label)}</button></th>'
+            )
+        payload = json.dumps(
+            [[e["name"], e["kind"], e["code"]] for e in self.entries],
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).replace("</", "<\\/")
         return (
             f'{STYLE}<div id="stp-index" class="stp-index">'
             '<div class="stp-index-search" role="search">'
@@ -368,9 +428,8 @@ class FootprintIndex:
             '<p class="stp-index-status" aria-live="polite"></p>'
             '<ul class="stp-index-results"></ul></div>'
             f'<script type="application/json" class="stp-index-data">{payload}</script>'
-            '<div class="stp-table-wrap"><table class="stp-table stp-index">'
-            "<caption>The 44 footprints: click a heading to sort, a name to open its page"
-            "</caption>"
+            f'{scroll_box(INDEX_CAPTION)}<table class="stp-table stp-index">'
+            f"<caption>{INDEX_CAPTION}</caption>"
             f"<thead><tr>{''.join(cells)}</tr></thead>"
             f"<tbody>{''.join(self.rows())}</tbody></table>"
             '<p class="stp-table-note">People: Office for National Statistics mid-2016 '
@@ -381,8 +440,8 @@ class FootprintIndex:
             f"{NOT_FOUND.lower()} means the book found no source naming that footprint's "
             "band, not a low rating. Became: the integrated care system of 2021. A gap "
             "that was not found, or is doubtful, is not a zero: the footprint's page says "
-            "what is known.</p></div></div>"
-            + SCRIPT % {"max": MAX_RESULTS})
+            "what is known.</p></div></div>" + SCRIPT % {"max": MAX_RESULTS}
+        )
 
     def __repr__(self) -> str:
         return f"The 44 footprints ({len(self.frame)} rows, sorted by {self.sort_by})"

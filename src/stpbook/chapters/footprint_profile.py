@@ -40,94 +40,167 @@ NOTEBOOK = "footprint_profile"
 # plan with them and lets the reader move the first three.
 STRESS = {
     "efficiency_delivered": Parameter(
-        "efficiency_delivered", "float", 0.5, "share of planned efficiency",
+        "efficiency_delivered",
+        "float",
+        0.5,
+        "share of planned efficiency",
         "chapter 3's central case: a little below the 60% that the NHS's historical 1.5% a "
         "year of efficiency represents against the Forward View's 2.5%",
-        0.0, 1.0, 0.05, label="Planned efficiency delivered"),
+        0.0,
+        1.0,
+        0.05,
+        label="Planned efficiency delivered",
+    ),
     "activity_reduction_achieved": Parameter(
-        "activity_reduction_achieved", "float", 0.25, "share of planned activity cuts",
+        "activity_reduction_achieved",
+        "float",
+        0.25,
+        "share of planned activity cuts",
         "chapter 3's cautious case: the Nuffield Trust found little evidence that care "
         "outside hospital cuts hospital use on the scale planned",
-        0.0, 1.0, 0.05, label="Planned activity cuts achieved"),
+        0.0,
+        1.0,
+        0.05,
+        label="Planned activity cuts achieved",
+    ),
     "extra_funding_gbp_m": Parameter(
-        "extra_funding_gbp_m", "float", 0.0, "GBP m a year",
+        "extra_funding_gbp_m",
+        "float",
+        0.0,
+        "GBP m a year",
         "the plans had to balance within their allocations, so none by default",
-        0.0, 1000.0, 25.0, label="Extra revenue for the plan"),
+        0.0,
+        1000.0,
+        25.0,
+        label="Extra revenue for the plan",
+    ),
     "activity_share": Parameter(
-        "activity_share", "float", 0.3, "share of planned savings",
+        "activity_share",
+        "float",
+        0.3,
+        "share of planned savings",
         "chapter 3's assumption for the average plan: no published split of the plans' "
         "savings by lever was found",
-        0.0, 1.0, 0.05, label="Savings planned from activity cuts"),
+        0.0,
+        1.0,
+        0.05,
+        label="Savings planned from activity cuts",
+    ),
 }
 STATIC_SLIDERS = ("efficiency_delivered", "activity_reduction_achieved", "extra_funding_gbp_m")
 DRAWS, SEED = 10_000, 2016  # chapter 3's draws and its fixed random start
 RING_KM2 = 2500  # a footprint smaller than this is ringed on the locator map: at 240 px
 # wide, England's map gives such a footprint only a few pixels (London's are 200-700 km2)
 
-SCOPE = {"nhs_only": "NHS services only",
-         "nhs_and_social_care": "NHS services and social care",
-         "unclear": "the sources do not say whether it includes social care"}
-VERSION = {"submitted_2016_10": "the plan submitted in October 2016",
-           "draft_2016_06": "the June 2016 draft",
-           "draft_2016_09": "the September 2016 draft",
-           "other": "a figure stated outside the plan itself"}
-HOW_FIRM = {"proposal": "proposed in the plan", "option_modelled": "an option modelled",
-            "active_plan": "an active plan", "agreed": "agreed before the plan",
-            "possible": "a possibility the plan raised",
-            "no_firm_proposal": "named as at risk; no firm proposal",
-            "discussed": "discussed in a source, not proposed in a plan; not one of chapter "
-                         "4's proposals"}
+SCOPE = {
+    "nhs_only": "NHS services only",
+    "nhs_and_social_care": "NHS services and social care",
+    "unclear": "the sources do not say whether it includes social care",
+}
+VERSION = {
+    "submitted_2016_10": "the plan submitted in October 2016",
+    "draft_2016_06": "the June 2016 draft",
+    "draft_2016_09": "the September 2016 draft",
+    "other": "a figure stated outside the plan itself",
+}
+HOW_FIRM = {
+    "proposal": "proposed in the plan",
+    "option_modelled": "an option modelled",
+    "active_plan": "an active plan",
+    "agreed": "agreed before the plan",
+    "possible": "a possibility the plan raised",
+    "no_firm_proposal": "named as at risk; no firm proposal",
+    "discussed": "discussed in a source, not proposed in a plan; not one of chapter 4's proposals",
+}
 # Chapter 4's words for where a proposal stood, and for its milestones.
-LATEST = {"implemented": "Carried out", "decided_not_built": "Decided, not yet carried out",
-          "dropped": "Dropped", "stalled": "Stalled",
-          "no_decision_found": "No decision found"}
-STAGE = {"proposed": "Proposed", "consulted": "Consulted on", "referred": "Referred",
-         "decided": "Decided", "implemented": "Carried out", "dropped": "Dropped",
-         "stalled": "Stalled", "not_found": "Searched for, not found",
-         "partial": "Carried out in part", "discussed": "Discussed"}
+LATEST = {
+    "implemented": "Carried out",
+    "decided_not_built": "Decided, not yet carried out",
+    "dropped": "Dropped",
+    "stalled": "Stalled",
+    "no_decision_found": "No decision found",
+}
+STAGE = {
+    "proposed": "Proposed",
+    "consulted": "Consulted on",
+    "referred": "Referred",
+    "decided": "Decided",
+    "implemented": "Carried out",
+    "dropped": "Dropped",
+    "stalled": "Stalled",
+    "not_found": "Searched for, not found",
+    "partial": "Carried out in part",
+    "discussed": "Discussed",
+}
 RATING_NOT_FOUND = "Not found in the sources"  # the same words as the index of the 44
 # A page hosting the plan itself (a council's, CCG's or trust's page on it) names it.
 PLAN_PAGE = re.compile(r"sustainability and transformation plan", re.IGNORECASE)
-NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven",
-                8: "eight", 9: "nine"}
+NUMBER_WORDS = {
+    1: "one",
+    2: "two",
+    3: "three",
+    4: "four",
+    5: "five",
+    6: "six",
+    7: "seven",
+    8: "eight",
+    9: "nine",
+}
 
 # Where the chapters discuss a footprint, by what the chapter's tables and charts hold
 # (chapter file, section label, chapter title, what it shows); ``sections`` picks the
 # ones that include this footprint. The tests check every label exists in its notebook.
-CHAPTER_TITLES = {"02_footprints": "Chapter 2, From guidance to 44 footprints",
-                  "03_plans_and_money": "Chapter 3, The plans and their money",
-                  "04_reconfigurations": "Chapter 4, Reconfigurations",
-                  "06_what_came_next": "Chapter 6, What came next"}
+CHAPTER_TITLES = {
+    "02_footprints": "Chapter 2, From guidance to 44 footprints",
+    "03_plans_and_money": "Chapter 3, The plans and their money",
+    "04_reconfigurations": "Chapter 4, Reconfigurations",
+    "06_what_came_next": "Chapter 6, What came next",
+}
 SECTIONS = {
     "map": ("02_footprints", "ch2-lines", "the map of the 44 footprints"),
-    "renamed": ("02_footprints", "ch2-successors",
-                "the footprints that merged or took a new name"),
+    "renamed": ("02_footprints", "ch2-successors", "the footprints that merged or took a new name"),
     "gaps": ("03_plans_and_money", "ch3-gaps", "the published gaps, in pounds and per head"),
-    "stress": ("03_plans_and_money", "ch3-stress",
-               "the stress test, where this plan can be chosen"),
-    "proposals": ("04_reconfigurations", "ch4-outcomes",
-                  "what became of each proposed change"),
+    "stress": (
+        "03_plans_and_money",
+        "ch3-stress",
+        "the stress test, where this plan can be chosen",
+    ),
+    "proposals": ("04_reconfigurations", "ch4-outcomes", "what became of each proposed change"),
     "rating": ("06_what_came_next", "ch6-dashboard", "the ratings of July 2017"),
-    "successor": ("06_what_came_next", "ch6-ics",
-                  "what each footprint became, with the sources"),
+    "successor": ("06_what_came_next", "ch6-ics", "what each footprint became, with the sources"),
 }
 # Footprints the chapters discuss by name beyond the tables above (footprint code ->
 # (chapter file, section label, what it says)). The tests check every label exists.
 MENTIONS = {
     "E54000007": [
-        ("03_plans_and_money", "ch3-secrecy",
-         "a reader's comment on why Greater Manchester's plan drew so little noise"),
-        ("03_plans_and_money", "ch3-outcomes",
-         "Greater Manchester's share of the first capital for the plans (July 2017)"),
-        ("06_what_came_next", "ch6-partnerships",
-         "Greater Manchester in the first wave of accountable care systems, through its "
-         "devolution deal (June 2017)"),
+        (
+            "03_plans_and_money",
+            "ch3-secrecy",
+            "a reader's comment on why Greater Manchester's plan drew so little noise",
+        ),
+        (
+            "03_plans_and_money",
+            "ch3-outcomes",
+            "Greater Manchester's share of the first capital for the plans (July 2017)",
+        ),
+        (
+            "06_what_came_next",
+            "ch6-partnerships",
+            "Greater Manchester in the first wave of accountable care systems, through its "
+            "devolution deal (June 2017)",
+        ),
     ],
     "E54000044": [
-        ("02_footprints", "ch2-contested",
-         "a reader, Tom Lake, on the footprint as an \"unnatural region\""),
-        ("04_reconfigurations", "ch4-cases",
-         "the Horton General and Oxfordshire's community hospitals, case by case"),
+        (
+            "02_footprints",
+            "ch2-contested",
+            'a reader, Tom Lake, on the footprint as an "unnatural region"',
+        ),
+        (
+            "04_reconfigurations",
+            "ch4-cases",
+            "the Horton General and Oxfordshire's community hospitals, case by case",
+        ),
     ],
 }
 # Every area became an integrated care system by April 2021: the source for a footprint
@@ -158,8 +231,10 @@ class Inputs:
     def footprint(self, code: str) -> pd.Series:
         rows = self.footprints[self.footprints["stp17cd"] == code]
         if rows.empty:
-            raise ParameterError(f"no footprint has the code {code!r}; the 44 codes run "
-                                 "from E54000005 to E54000048 (stpbook list shows them)")
+            raise ParameterError(
+                f"no footprint has the code {code!r}; the 44 codes run "
+                "from E54000005 to E54000048 (stpbook list shows them)"
+            )
         return rows.iloc[0]
 
     def credit(self, key: str) -> str:
@@ -173,31 +248,43 @@ def credit(entry: dict[str, str]) -> str:
     """``bibliography.credit`` without repeating a name: where the author and the outlet
     contain one another, only the longer is kept."""
     who = entry.get("author", "")
-    outlet = (entry.get("howpublished", "") or entry.get("institution", "")
-              or entry.get("publisher", ""))
+    outlet = (
+        entry.get("howpublished", "") or entry.get("institution", "") or entry.get("publisher", "")
+    )
     if who and outlet and (who in outlet or outlet in who):
         longer = max(who, outlet, key=len)
-        entry = {**entry, "author": longer, "howpublished": "", "institution": "",
-                 "publisher": ""}
+        entry = {**entry, "author": longer, "howpublished": "", "institution": "", "publisher": ""}
     return bibliography.credit(entry)
 
 
 def inputs(layout: Layout | None = None) -> Inputs:
     """Load a profile's data (the same for every footprint)."""
+
     def load(name: str) -> pd.DataFrame:
         return data.load(name, layout=layout)
 
     bib = bibliography.entries((layout or current()).bibliography)
-    return Inputs(load("footprints"), load("footprint_areas"), load("financial_gaps"),
-                  load("gap_per_head_ippr"), load("capital_requests"),
-                  load("reconfigurations"), load("reconfiguration_outcomes"),
-                  load("proposal_status"), load("dashboard_2017_ratings"),
-                  load("dashboard_2017"), load("footprint_successors"),
-                  stress.activity_programme(load("activity_assumptions")),
-                  data.load_boundaries(layout=layout), bib, layout)
+    return Inputs(
+        load("footprints"),
+        load("footprint_areas"),
+        load("financial_gaps"),
+        load("gap_per_head_ippr"),
+        load("capital_requests"),
+        load("reconfigurations"),
+        load("reconfiguration_outcomes"),
+        load("proposal_status"),
+        load("dashboard_2017_ratings"),
+        load("dashboard_2017"),
+        load("footprint_successors"),
+        stress.activity_programme(load("activity_assumptions")),
+        data.load_boundaries(layout=layout),
+        bib,
+        layout,
+    )
 
 
 # --- formatting -----------------------------------------------------------------------------
+
 
 def ordinal(k: int) -> str:
     """1 -> "1st", 2 -> "2nd", 11 -> "11th", 23 -> "23rd"."""
@@ -245,6 +332,7 @@ def sentence(text_: str) -> str:
 
 # --- the published gaps ---------------------------------------------------------------------
 
+
 def headline_gaps(inputs: Inputs) -> pd.DataFrame:
     """Each footprint's one headline gap (GBP m a year by 2020/21) with its name, people,
     whether the population is the book's estimate, the gap per head (GBP) and ``usable``
@@ -277,17 +365,24 @@ def gap_state(inputs: Inputs, code: str) -> tuple[str, pd.Series | None]:
 
 # --- the stress test ------------------------------------------------------------------------
 
+
 @lru_cache(maxsize=4)
 def _draws(programme_key: tuple, activity_share: float) -> stress.Draws:
-    programme = pd.DataFrame(list(programme_key),
-                             columns=["activity_area", "probability", "low", "high", "mean",
-                                      "mode"])
+    programme = pd.DataFrame(
+        list(programme_key), columns=["activity_area", "probability", "low", "high", "mean", "mode"]
+    )
     return stress.draw(programme, activity_share, DRAWS, SEED)
 
 
 def _programme_key(inputs: Inputs) -> tuple:
-    return tuple(map(tuple, inputs.programme[["activity_area", "probability", "low", "high",
-                                              "mean", "mode"]].itertuples(index=False)))
+    return tuple(
+        map(
+            tuple,
+            inputs.programme[
+                ["activity_area", "probability", "low", "high", "mean", "mode"]
+            ].itertuples(index=False),
+        )
+    )
 
 
 def draws(inputs: Inputs, activity_share: float) -> stress.Draws:
@@ -308,6 +403,8 @@ def grid(inputs: Inputs, activity_share: float) -> pd.DataFrame:
 
 def slider_values(param: Parameter) -> np.ndarray:
     """Every position of a declared slider."""
+    if param.minimum is None or param.maximum is None or param.step is None:
+        raise ParameterError(f"{param.name}: a slider needs a declared range and step")
     n = int(round((param.maximum - param.minimum) / param.step))
     return np.round(param.minimum + param.step * np.arange(n + 1), 6)
 
@@ -326,33 +423,53 @@ def stress_grid(d: stress.Draws) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True).round(8)
 
 
-def stress_readout(grid: pd.DataFrame, gap_gbp_m: float, efficiency_delivered: float,
-                   activity_reduction_achieved: float,
-                   extra_funding_gbp_m: float) -> dict[str, Any]:
+def stress_readout(
+    grid: pd.DataFrame,
+    gap_gbp_m: float,
+    efficiency_delivered: float,
+    activity_reduction_achieved: float,
+    extra_funding_gbp_m: float,
+) -> dict[str, Any]:
     """The Python twin of the stress chart's browser formulas: the gap left at the 5th,
     25th, 50th, 75th and 95th percentiles and the readout's two lines."""
-    row = grid[(grid["ak"] == round(activity_reduction_achieved * 100))
-               & (grid["ek"] == round(efficiency_delivered * 100))].iloc[0]
+    row = grid[
+        (grid["ak"] == round(activity_reduction_achieved * 100))
+        & (grid["ek"] == round(efficiency_delivered * 100))
+    ].iloc[0]
     g, f = float(gap_gbp_m), float(extra_funding_gbp_m)
-    out = {name: g * float(row[q]) - f
-           for name, q in (("lo90", "q05"), ("lo50", "q25"), ("mid", "q50"), ("hi50", "q75"),
-                           ("hi90", "q95"))}
-    out["readout"] = (f"At {efficiency_delivered:.0%} of planned efficiency delivered:\nmedian "
-                      f"{money(out['mid'])} a year left;\n9 in 10 simulated plans: "
-                      f"{money(out['lo90'])} to {money(out['hi90'])}")
+    out: dict[str, Any] = {
+        name: g * float(row[q]) - f
+        for name, q in (
+            ("lo90", "q05"),
+            ("lo50", "q25"),
+            ("mid", "q50"),
+            ("hi50", "q75"),
+            ("hi90", "q95"),
+        )
+    }
+    out["readout"] = (
+        f"At {efficiency_delivered:.0%} of planned efficiency delivered:\nmedian "
+        f"{money(out['mid'])} a year left;\n9 in 10 simulated plans: "
+        f"{money(out['lo90'])} to {money(out['hi90'])}"
+    )
     return out
 
 
 def stress_summary(inputs: Inputs, gap_gbp_m: float, values: dict[str, float]) -> dict:
     """The stress test of one plan (``stress.summarise``: GBP m a year and shares)."""
     d = draws(inputs, values["activity_share"])
-    remaining = stress.remaining_gap(d, gap_gbp_m, values["efficiency_delivered"],
-                                     values["activity_reduction_achieved"],
-                                     values["extra_funding_gbp_m"])
+    remaining = stress.remaining_gap(
+        d,
+        gap_gbp_m,
+        values["efficiency_delivered"],
+        values["activity_reduction_achieved"],
+        values["extra_funding_gbp_m"],
+    )
     return stress.summarise(remaining, gap_gbp_m)
 
 
 # --- proposals and what became of them ------------------------------------------------------
+
 
 def proposals(inputs: Inputs, code: str) -> pd.DataFrame:
     """One row per proposal (``proposal_id``) that names this footprint, in any role: what
@@ -374,12 +491,21 @@ def proposals(inputs: Inputs, code: str) -> pd.DataFrame:
         else:
             what, latest, outcome = items, "No outcome recorded", ""
             keys = list(group["source_id"])
-        out.append({"proposal_id": pid, "what": what, "items": items,
-                    "how": HOW_FIRM.get(lead["status"], lead["status"]),
-                    "role": lead["role"], "latest": latest, "outcome": outcome,
-                    "sources": list(dict.fromkeys(keys))})
-    return pd.DataFrame(out, columns=["proposal_id", "what", "items", "how", "role", "latest",
-                                      "outcome", "sources"])
+        out.append(
+            {
+                "proposal_id": pid,
+                "what": what,
+                "items": items,
+                "how": HOW_FIRM.get(lead["status"], lead["status"]),
+                "role": lead["role"],
+                "latest": latest,
+                "outcome": outcome,
+                "sources": list(dict.fromkeys(keys)),
+            }
+        )
+    return pd.DataFrame(
+        out, columns=["proposal_id", "what", "items", "how", "role", "latest", "outcome", "sources"]
+    )
 
 
 def _when(date: pd.Timestamp, precision: str) -> str:
@@ -389,7 +515,8 @@ def _when(date: pd.Timestamp, precision: str) -> str:
         return f"{date:%B %Y}"
     if precision == "season":
         return {3: "Spring", 6: "Summer", 9: "Autumn", 12: "Winter"}.get(
-            date.month, "") + f" {date:%Y}"
+            date.month, ""
+        ) + f" {date:%Y}"
     return f"{date:%Y}"
 
 
@@ -398,22 +525,24 @@ def milestones(inputs: Inputs, proposal_ids: list[str]) -> pd.DataFrame:
     the source), proposal, stage, what happened and its source. Records of a search that
     found nothing are left out (their date is the search's; the status says "no decision
     found")."""
-    rows = inputs.outcomes[inputs.outcomes["proposal_id"].isin(proposal_ids)
-                           & (inputs.outcomes["stage"] != "not_found")].copy()
+    rows = inputs.outcomes[
+        inputs.outcomes["proposal_id"].isin(proposal_ids)
+        & (inputs.outcomes["stage"] != "not_found")
+    ].copy()
     rows["date"] = pd.to_datetime(rows["date"])
     rows = rows.sort_values(["date", "proposal_id"]).reset_index(drop=True)
     places = inputs.status.set_index("proposal_id")["place"].to_dict()
-    rows["when"] = [_when(d, p) for d, p in zip(rows["date"], rows["date_precision"],
-                                                strict=True)]
+    rows["when"] = [_when(d, p) for d, p in zip(rows["date"], rows["date_precision"], strict=True)]
     latest = inputs.status.set_index("proposal_id")["status_latest"]
-    partial = (rows["stage"] == "implemented") & (
-        rows["proposal_id"].map(latest) != "implemented")
+    partial = (rows["stage"] == "implemented") & (rows["proposal_id"].map(latest) != "implemented")
     items = inputs.reconfigurations
     ideas = set(items.loc[items["role"] == "discussed", "proposal_id"]) - set(
-        items.loc[items["role"] == "proposal", "proposal_id"])
+        items.loc[items["role"] == "proposal", "proposal_id"]
+    )
     idea = (rows["stage"] == "proposed") & rows["proposal_id"].isin(ideas)
-    rows["stage_words"] = (rows["stage"].where(~partial, "partial").where(~idea, "discussed")
-                           .map(STAGE))
+    rows["stage_words"] = (
+        rows["stage"].where(~partial, "partial").where(~idea, "discussed").map(STAGE)
+    )
     rows["what_words"] = [reader_note(w) for w in rows["what"]]
     rows["place"] = rows["proposal_id"].map(places).fillna("")
     rows["source"] = [inputs.credit(k) for k in rows["source_id"]]
@@ -421,6 +550,7 @@ def milestones(inputs: Inputs, proposal_ids: list[str]) -> pd.DataFrame:
 
 
 # --- the page's sources and the chapters that discuss it ------------------------------------
+
 
 @dataclass(frozen=True)
 class Link:
@@ -441,11 +571,15 @@ class Links:
 
         items = "".join(
             f'<li><a href="{html.escape(link.href, quote=True)}">{html.escape(link.title)}</a>'
-            + (f" ({html.escape(link.note)})" if link.note else "") + "</li>"
-            for link in self.links)
+            + (f" ({html.escape(link.note)})" if link.note else "")
+            + "</li>"
+            for link in self.links
+        )
         body = f"<ul>{items}</ul>" if self.links else f"<p>{html.escape(self.empty)}</p>"
-        return (f'<div class="stp-links"><p class="stp-links-caption"><strong>'
-                f"{html.escape(self.caption)}</strong></p>{body}</div>")
+        return (
+            f'<div class="stp-links"><p class="stp-links-caption"><strong>'
+            f"{html.escape(self.caption)}</strong></p>{body}</div>"
+        )
 
     def __repr__(self) -> str:
         return self.caption + "\n" + "\n".join(f"- {x.title}: {x.href}" for x in self.links)
@@ -455,10 +589,11 @@ def source_links(inputs: Inputs, code: str) -> list[Link]:
     """The pages behind this footprint's figures that have an address: its gap rows
     (drafts included), capital requests and proposed changes. The plan's own pages
     (titles naming the plan or STP) come first."""
-    keys = [*inputs.gaps.loc[inputs.gaps["stp17cd"] == code, "source_id"],
-            *inputs.capital.loc[inputs.capital["stp17cd"] == code, "source_id"],
-            *inputs.reconfigurations.loc[inputs.reconfigurations["stp17cd"] == code,
-                                         "source_id"]]
+    keys = [
+        *inputs.gaps.loc[inputs.gaps["stp17cd"] == code, "source_id"],
+        *inputs.capital.loc[inputs.capital["stp17cd"] == code, "source_id"],
+        *inputs.reconfigurations.loc[inputs.reconfigurations["stp17cd"] == code, "source_id"],
+    ]
     links = []
     for key in dict.fromkeys(keys):
         entry = inputs.bib.get(key, {})
@@ -510,6 +645,7 @@ def section_links(inputs: Inputs, code: str) -> list[Link]:
 
 # --- the results ----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Results:
     """One footprint's profile."""
@@ -545,8 +681,10 @@ def areas(inputs: Inputs, code: str) -> pd.DataFrame:
     for c, stp, t in zip(all_["code"], all_["stp17cd"], all_["area_type"], strict=True):
         if t == "local_authority" and stp != code:
             holders.setdefault(c, []).append(names[stp])
-    mine["shared_with"] = [list_words(holders.get(c, [])) if t == "local_authority" else ""
-                           for c, t in zip(mine["code"], mine["area_type"], strict=True)]
+    mine["shared_with"] = [
+        list_words(holders.get(c, [])) if t == "local_authority" else ""
+        for c, t in zip(mine["code"], mine["area_type"], strict=True)
+    ]
     return mine.reset_index(drop=True)
 
 
@@ -558,26 +696,39 @@ def compute(inputs: Inputs, stp17cd: str) -> Results:
     state, gap = gap_state(inputs, stp17cd)
     ranked = usable_gaps(inputs)
     defaults = {k: p.default for k, p in STRESS.items()}
-    summary = (stress_summary(inputs, float(gap["gap_gbp_m"]), defaults)
-               if state == "usable" else None)
+    summary: dict | None = None
+    if state == "usable":
+        assert gap is not None  # gap_state gives a row with every state but "none"
+        summary = stress_summary(inputs, float(gap["gap_gbp_m"]), defaults)
     props = proposals(inputs, stp17cd)
     miles = milestones(inputs, list(props["proposal_id"]))
     prose = _text(inputs, row, mine, state, gap, ranked, summary, props, miles)
-    return Results(inputs, {"stp17cd": stp17cd}, row, mine, state, gap, ranked, summary,
-                   props, miles, prose)
+    return Results(
+        inputs, {"stp17cd": stp17cd}, row, mine, state, gap, ranked, summary, props, miles, prose
+    )
 
 
 def _population(row: pd.Series) -> tuple[str, str]:
     people = count(row["population_mid2016"])
     if row["population_basis"] == "apportioned":
-        return people, ("this book's estimate: a local authority district shared with "
-                        "another footprint is split by its share of small areas")
+        return people, (
+            "this book's estimate: a local authority district shared with "
+            "another footprint is split by its share of small areas"
+        )
     return people, "the sum of the Office for National Statistics' estimates for its districts"
 
 
-def _text(inputs: Inputs, row: pd.Series, mine: pd.DataFrame, state: str,
-          gap: pd.Series | None, ranked: pd.DataFrame, summary: dict | None,
-          props: pd.DataFrame, miles: pd.DataFrame) -> SimpleNamespace:
+def _text(
+    inputs: Inputs,
+    row: pd.Series,
+    mine: pd.DataFrame,
+    state: str,
+    gap: pd.Series | None,
+    ranked: pd.DataFrame,
+    summary: dict | None,
+    props: pd.DataFrame,
+    miles: pd.DataFrame,
+) -> SimpleNamespace:
     code, name = str(row["stp17cd"]), str(row["stp17nm"])
     region = str(row["nhser17nm"])
     people, basis = _population(row)
@@ -592,19 +743,24 @@ def _text(inputs: Inputs, row: pd.Series, mine: pd.DataFrame, state: str,
     ippr_sentence = ""
     if not ippr.empty:
         r = ippr.iloc[0]
-        ippr_sentence = (f"IPPR, ranking all 44 plans by their do-nothing deficit per head "
-                         f"in January 2017, put this one {r['position_in_ranking']}, at "
-                         f"£{float(r['gap_per_head_gbp']):,.2f} a head "
-                         f"({inputs.credit(r['source_id'])}).")
+        ippr_sentence = (
+            f"IPPR, ranking all 44 plans by their do-nothing deficit per head "
+            f"in January 2017, put this one {r['position_in_ranking']}, at "
+            f"£{float(r['gap_per_head_gbp']):,.2f} a head "
+            f"({inputs.credit(r['source_id'])})."
+        )
     if state == "none":
         gap_value = "No published figure found"
         per_head_value = "No published figure found"
-        gap_sentence = (f"No published figure found. The book found no do-nothing gap "
-                        f"published for {name}'s plan, and it does not estimate one, so this "
-                        f"page has no chart of it: chapter 3 compares the {n_ranked} plans "
-                        "that published a usable figure.")
+        gap_sentence = (
+            f"No published figure found. The book found no do-nothing gap "
+            f"published for {name}'s plan, and it does not estimate one, so this "
+            f"page has no chart of it: chapter 3 compares the {n_ranked} plans "
+            "that published a usable figure."
+        )
         rank_sentence = ""
     else:
+        assert gap is not None  # gap_state gives a row with every state but "none"
         g = float(gap["gap_gbp_m"])
         scope = SCOPE[gap["scope"]]
         if gap["scope"] == "nhs_and_social_care" and pd.notna(gap["social_care_gbp_m"]):
@@ -618,29 +774,38 @@ def _text(inputs: Inputs, row: pd.Series, mine: pd.DataFrame, state: str,
             gap_value = f"{m(g)} a year by 2020/21"
             per_head_value = f"{per_head(head)} a head{est}"
             rank = int((ranked["gap_per_head_gbp"] > head).sum()) + 1
-            gap_sentence = (f"{name}'s plan put the gap it would face by 2020/21 if nothing "
-                            f"changed at {m(g)} a year ({version}; {scope}), as reported by "
-                            f"{credit}. {note}").strip()
-            rank_sentence = (f"That is {per_head(head)} for each of its {people} residents"
-                             f"{est}, the {ordinal(rank)} highest of the {n_ranked} plans "
-                             "with a usable published figure.")
+            gap_sentence = (
+                f"{name}'s plan put the gap it would face by 2020/21 if nothing "
+                f"changed at {m(g)} a year ({version}; {scope}), as reported by "
+                f"{credit}. {note}"
+            ).strip()
+            rank_sentence = (
+                f"That is {per_head(head)} for each of its {people} residents"
+                f"{est}, the {ordinal(rank)} highest of the {n_ranked} plans "
+                "with a usable published figure."
+            )
         else:
             gap_value = f"{m(g)} a year, published but doubtful"
             per_head_value = "Not computed: the published figure is doubtful"
-            gap_sentence = (f"A figure of {m(g)} a year was published for {name} "
-                            f"({version}; reported by {credit}), but this book treats it as "
-                            f"doubtful and leaves it out of the comparisons, the chart of "
-                            f"gaps per head and the stress test. {note}").strip()
+            gap_sentence = (
+                f"A figure of {m(g)} a year was published for {name} "
+                f"({version}; reported by {credit}), but this book treats it as "
+                f"doubtful and leaves it out of the comparisons, the chart of "
+                f"gaps per head and the stress test. {note}"
+            ).strip()
             rank_sentence = ""
     gap_sentence = " ".join(s for s in (gap_sentence, ippr_sentence) if s)
 
     # The stress test (modelled), only on a usable published gap.
     v = {k: p.default for k, p in STRESS.items()}
-    assumptions = (f"{pct(v['efficiency_delivered'], 0)} of planned efficiency delivered, "
-                   f"{pct(v['activity_reduction_achieved'], 0)} of planned activity cuts "
-                   f"achieved, {pct(v['activity_share'], 0)} of the savings planned from "
-                   "activity cuts and no extra money")
+    assumptions = (
+        f"{pct(v['efficiency_delivered'], 0)} of planned efficiency delivered, "
+        f"{pct(v['activity_reduction_achieved'], 0)} of planned activity cuts "
+        f"achieved, {pct(v['activity_share'], 0)} of the savings planned from "
+        "activity cuts and no extra money"
+    )
     if summary is not None:
+        assert gap is not None  # a summary is made only for a usable gap
         g = float(gap["gap_gbp_m"])
         stress_sentence = (
             f"With chapter 3's assumptions ({assumptions}), this book's model leaves a "
@@ -649,13 +814,18 @@ def _text(inputs: Inputs, row: pd.Series, mine: pd.DataFrame, state: str,
             f"{m(summary['q05'])} and {m(summary['q95'])}; {closed_words(summary['share_closed'])}"
             ". The model treats every "
             "plan alike, so the share left is the same for every footprint; what differs is "
-            "its size in pounds.")
+            "its size in pounds."
+        )
     elif state == "doubtful":
-        stress_sentence = ("The book does not stress-test a figure it treats as doubtful: "
-                           "there is no reliable gap to start from.")
+        stress_sentence = (
+            "The book does not stress-test a figure it treats as doubtful: "
+            "there is no reliable gap to start from."
+        )
     else:
-        stress_sentence = ("There is no published gap to stress-test, and the book does not "
-                           "invent one. Chapter 3 tests the plans that published a figure.")
+        stress_sentence = (
+            "There is no published gap to stress-test, and the book does not "
+            "invent one. Chapter 3 tests the plans that published a figure."
+        )
 
     # Proposed changes.
     n_props = int((props["role"] == "proposal").sum()) if len(props) else 0
@@ -667,22 +837,31 @@ def _text(inputs: Inputs, row: pd.Series, mine: pd.DataFrame, state: str,
             f"{name}. That does not mean its plan proposed none: the book records the changes "
             "named in national reporting and local sources it found (the King's Fund's "
             "review, HSJ, the i's list of A&E departments at risk, local press and campaign "
-            "pages), not every line of every plan.")
+            "pages), not every line of every plan."
+        )
     else:
         parts = []
         if n_props:
-            parts.append(f"{number(n_props)} change{'s' if n_props != 1 else ''} put forward "
-                         "for its hospitals or services")
+            parts.append(
+                f"{number(n_props)} change{'s' if n_props != 1 else ''} put forward "
+                "for its hospitals or services"
+            )
         if n_listed:
-            parts.append(f"{number(n_listed)} entr{'ies' if n_listed != 1 else 'y'} on a "
-                         "national newspaper's list of A&E departments at risk (the i, 2017)")
+            parts.append(
+                f"{number(n_listed)} entr{'ies' if n_listed != 1 else 'y'} on a "
+                "national newspaper's list of A&E departments at risk (the i, 2017)"
+            )
         if n_ideas:
-            parts.append(f"{number(n_ideas)} idea{'s' if n_ideas != 1 else ''} discussed "
-                         "for the region in a source but not proposed in a plan (not counted "
-                         "among chapter 4's proposals)")
-        proposals_sentence = (f"For {name}, the book records {list_words(parts)}. The table "
-                              "gives each one's latest status as the sources found it; the "
-                              "dated milestones follow.")
+            parts.append(
+                f"{number(n_ideas)} idea{'s' if n_ideas != 1 else ''} discussed "
+                "for the region in a source but not proposed in a plan (not counted "
+                "among chapter 4's proposals)"
+            )
+        proposals_sentence = (
+            f"For {name}, the book records {list_words(parts)}. The table "
+            "gives each one's latest status as the sources found it; the "
+            "dated milestones follow."
+        )
 
     # Rating and successor.
     ratings = inputs.ratings.set_index("stp17cd")
@@ -690,23 +869,30 @@ def _text(inputs: Inputs, row: pd.Series, mine: pd.DataFrame, state: str,
     n_named = len(inputs.ratings)
     if code in ratings.index:
         rating = str(labels[ratings.loc[code, "rating"]])
-        rating_sentence = (f"NHS England's first progress dashboard (21 July 2017) rated "
-                           f"{name} \"{rating}\", as reported by "
-                           f"{inputs.credit(ratings.loc[code, 'source_id'])}.")
+        rating_sentence = (
+            f"NHS England's first progress dashboard (21 July 2017) rated "
+            f'{name} "{rating}", as reported by '
+            f"{inputs.credit(ratings.loc[code, 'source_id'])}."
+        )
     else:
         rating = RATING_NOT_FOUND
-        rating_sentence = (f"NHS England's first progress dashboard (21 July 2017) rated all "
-                           f"44 footprints in four bands, but the book found no source that "
-                           f"names the rating of {name} (the sources name the ratings of "
-                           f"{n_named} of the 44). That is not a low rating: the rating "
-                           "was not found in the sources.")
+        rating_sentence = (
+            f"NHS England's first progress dashboard (21 July 2017) rated all "
+            f"44 footprints in four bands, but the book found no source that "
+            f"names the rating of {name} (the sources name the ratings of "
+            f"{n_named} of the 44). That is not a low rating: the rating "
+            "was not found in the sources."
+        )
     succ = inputs.successors.set_index("stp17cd").loc[code]
     successor = str(succ["successor_ics_name"])
-    partners = inputs.successors[(inputs.successors["successor_ics_name"] == successor)
-                                 & (inputs.successors["stp17cd"] != code)]["stp17nm"].tolist()
+    partners = inputs.successors[
+        (inputs.successors["successor_ics_name"] == successor)
+        & (inputs.successors["stp17cd"] != code)
+    ]["stp17nm"].tolist()
     if partners:
-        successor_sentence = (f"It joined {list_words(partners)} in one integrated care "
-                              f"system, {successor}.")
+        successor_sentence = (
+            f"It joined {list_words(partners)} in one integrated care system, {successor}."
+        )
     elif successor == name:
         successor_sentence = "It carried on as an integrated care system under its own name."
     else:
@@ -716,34 +902,53 @@ def _text(inputs: Inputs, row: pd.Series, mine: pd.DataFrame, state: str,
     successor_sentence += f" (Source: {inputs.credit(succ['source_id'])}.)"
 
     n_las = las["code"].nunique()
-    shared_words = (f", {number(len(shared))} of them shared with another footprint"
-                    if len(shared) else "")
+    shared_words = (
+        f", {number(len(shared))} of them shared with another footprint" if len(shared) else ""
+    )
     return text(
-        name=name, code=code, region=region, people=people, population_basis=basis,
-        area=f"{float(row['area_km2']):,.0f} square km", density=f"{density:,.0f}",
-        n_ccgs=str(len(ccgs)), n_las=str(n_las),
-        summary=(f"{name} (ONS code {code}) was one of the 44 footprints of England's "
-                 f"Sustainability and Transformation Plans, in NHS England's {region} "
-                 f"region. This page gathers what the book knows about it: its size, the "
-                 f"financial gap its plan published, the changes it proposed to hospitals "
-                 f"and services and what became of them, and what it turned into."),
-        size_sentence=(f"{name} served {people} people in mid-2016 ({basis}) over "
-                       f"{float(row['area_km2']):,.0f} square km, about {density:,.0f} people "
-                       f"per square km. It brought together {len(ccgs)} clinical "
-                       f"commissioning group{'s' if len(ccgs) != 1 else ''} (CCGs) and "
-                       f"covered all or part of {n_las} local authority "
-                       f"district{'s' if n_las != 1 else ''}{shared_words}."),
-        gap=gap_value, gap_per_head=per_head_value, gap_sentence=gap_sentence,
-        rank_sentence=rank_sentence, stress_sentence=stress_sentence,
-        stress_assumptions=assumptions, proposals_sentence=proposals_sentence,
-        rating=rating, rating_sentence=rating_sentence, successor=successor,
+        name=name,
+        code=code,
+        region=region,
+        people=people,
+        population_basis=basis,
+        area=f"{float(row['area_km2']):,.0f} square km",
+        density=f"{density:,.0f}",
+        n_ccgs=str(len(ccgs)),
+        n_las=str(n_las),
+        summary=(
+            f"{name} (ONS code {code}) was one of the 44 footprints of England's "
+            f"Sustainability and Transformation Plans, in NHS England's {region} "
+            f"region. This page gathers what the book knows about it: its size, the "
+            f"financial gap its plan published, the changes it proposed to hospitals "
+            f"and services and what became of them, and what it turned into."
+        ),
+        size_sentence=(
+            f"{name} served {people} people in mid-2016 ({basis}) over "
+            f"{float(row['area_km2']):,.0f} square km, about {density:,.0f} people "
+            f"per square km. It brought together {len(ccgs)} clinical "
+            f"commissioning group{'s' if len(ccgs) != 1 else ''} (CCGs) and "
+            f"covered all or part of {n_las} local authority "
+            f"district{'s' if n_las != 1 else ''}{shared_words}."
+        ),
+        gap=gap_value,
+        gap_per_head=per_head_value,
+        gap_sentence=gap_sentence,
+        rank_sentence=rank_sentence,
+        stress_sentence=stress_sentence,
+        stress_assumptions=assumptions,
+        proposals_sentence=proposals_sentence,
+        rating=rating,
+        rating_sentence=rating_sentence,
+        successor=successor,
         successor_sentence=successor_sentence,
-        about=(f"This is one of 44 pages made the same way from the book's data, one for "
-               f"each footprint; this one is for {name}, whose ONS code is {code}. The "
-               "book's appendix on reproducibility explains how to make any of the pages "
-               f"again from the book's source files, for {code} or another code. In a live "
-               "copy of the book, sliders under the stress test change its assumptions and "
-               "rerun the full model."),
+        about=(
+            f"This is one of 44 pages made the same way from the book's data, one for "
+            f"each footprint; this one is for {name}, whose ONS code is {code}. The "
+            "book's appendix on reproducibility explains how to make any of the pages "
+            f"again from the book's source files, for {code} or another code. In a live "
+            "copy of the book, sliders under the stress test change its assumptions and "
+            "rerun the full model."
+        ),
     )
 
 
@@ -758,65 +963,96 @@ def closed_words(share: float) -> str:
 
 # --- tables for readers ---------------------------------------------------------------------
 
+
 def glance_table(results: Results) -> Table:
     """The footprint at a glance: each figure with its source, in two columns (item;
     value and source), so that it reads on a phone."""
     t, inputs, row = results.text, results.inputs, results.footprint
     ons = "ONS, April 2017 lookups"
-    estimate = ("this book's estimate" if row["population_basis"] == "apportioned"
-                else "ONS estimate")
+    estimate = (
+        "this book's estimate" if row["population_basis"] == "apportioned" else "ONS estimate"
+    )
     # (item, value, where it comes from: "source: ..." or a note in words)
     rows = [
-        ("ONS code", t.code, "source: Office for National Statistics (ONS), April 2017 "
-                             "lookups"),
+        ("ONS code", t.code, "source: Office for National Statistics (ONS), April 2017 lookups"),
         ("NHS England region (2017)", t.region, f"source: {ons}"),
-        ("People, mid-2016", f"{t.people}, {estimate}",
-         "source: ONS, mid-2016 population estimates, 2017"),
+        (
+            "People, mid-2016",
+            f"{t.people}, {estimate}",
+            "source: ONS, mid-2016 population estimates, 2017",
+        ),
         ("Land area", t.area, "source: ONS, STP boundaries, February 2017"),
         ("Clinical commissioning groups", t.n_ccgs, f"source: {ons}"),
         ("Local authority districts (all or part)", t.n_las, f"source: {ons}"),
-        ("Published do-nothing gap", t.gap,
-         f"source: {inputs.credit(results.gap['source_id'])}" if results.gap is not None
-         else "searched for in plans, local press and campaign pages"),
-        ("Gap per head", t.gap_per_head,
-         "computed by this book from the published gap and the population"
-         if results.state == "usable" else ""),
+        (
+            "Published do-nothing gap",
+            t.gap,
+            f"source: {inputs.credit(results.gap['source_id'])}"
+            if results.gap is not None
+            else "searched for in plans, local press and campaign pages",
+        ),
+        (
+            "Gap per head",
+            t.gap_per_head,
+            "computed by this book from the published gap and the population"
+            if results.state == "usable"
+            else "",
+        ),
     ]
     for _, cap in inputs.capital[inputs.capital["stp17cd"] == results.code].iterrows():
         scope = "digital projects only; " if cap["scope"] == "digital_only" else ""
-        rows.append(("Capital the plan asked for", f"{m(float(cap['capital_gbp_m']))} "
-                     f"({scope}not comparable with a yearly revenue gap)",
-                     f"source: {inputs.credit(cap['source_id'])}"))
+        rows.append(
+            (
+                "Capital the plan asked for",
+                f"{m(float(cap['capital_gbp_m']))} "
+                f"({scope}not comparable with a yearly revenue gap)",
+                f"source: {inputs.credit(cap['source_id'])}",
+            )
+        )
     ratings = inputs.ratings.set_index("stp17cd")
     succ = inputs.successors.set_index("stp17cd").loc[results.code]
-    succ_key = (succ["source_id"] if succ["successor_ics_name"] != succ["stp17nm"]
-                else ALL_SYSTEMS_SOURCE)
+    succ_key = (
+        succ["source_id"] if succ["successor_ics_name"] != succ["stp17nm"] else ALL_SYSTEMS_SOURCE
+    )
     rows += [
-        ("Progress rating, July 2017", t.rating,
-         f"source: {inputs.credit(ratings.loc[results.code, 'source_id'])}"
-         if results.code in ratings.index
-         else "NHS England rated all 44; no source the book found names this one's band"),
+        (
+            "Progress rating, July 2017",
+            t.rating,
+            f"source: {inputs.credit(ratings.loc[results.code, 'source_id'])}"
+            if results.code in ratings.index
+            else "NHS England rated all 44; no source the book found names this one's band",
+        ),
         ("Integrated care system (2021)", t.successor, f"source: {inputs.credit(succ_key)}"),
     ]
-    frame = pd.DataFrame({"what": [r[0] for r in rows],
-                          "value": [f"{v} ({w})" if w else str(v) for _, v, w in rows]})
-    return table(frame, f"{results.name} at a glance",
-                 {"what": "Item", "value": "Value (and where it comes from)"})
+    frame = pd.DataFrame(
+        {"what": [r[0] for r in rows], "value": [f"{v} ({w})" if w else str(v) for _, v, w in rows]}
+    )
+    return table(
+        frame,
+        f"{results.name} at a glance",
+        {"what": "Item", "value": "Value (and where it comes from)"},
+    )
 
 
 def areas_table(results: Results) -> Table:
     """The CCGs and local authority districts, one a row; a district shared with another
     footprint says where the rest of it is. Two columns: it has to fit a phone."""
     frame = results.areas.copy()
-    frame["kind"] = np.where(frame["area_type"] == "ccg", "Clinical commissioning group",
-                             "Local authority district")
-    frame["label"] = [f"{n} (part: the rest is in {s})" if s else n
-                      for n, s in zip(frame["name"], frame["shared_with"], strict=True)]
+    frame["kind"] = np.where(
+        frame["area_type"] == "ccg", "Clinical commissioning group", "Local authority district"
+    )
+    frame["label"] = [
+        f"{n} (part: the rest is in {s})" if s else n
+        for n, s in zip(frame["name"], frame["shared_with"], strict=True)
+    ]
     frame = frame.sort_values(["area_type", "name"]).reset_index(drop=True)
-    return table(frame, f"The {len(frame)} areas {results.name} brought together (April 2017)",
-                 {"label": "Name", "kind": "Kind"},
-                 note="Source: Office for National Statistics, CCG to STP and small area "
-                      "lookups (April 2017).")
+    return table(
+        frame,
+        f"The {len(frame)} areas {results.name} brought together (April 2017)",
+        {"label": "Name", "kind": "Kind"},
+        note="Source: Office for National Statistics, CCG to STP and small area "
+        "lookups (April 2017).",
+    )
 
 
 def proposals_table(results: Results) -> Table | None:
@@ -826,14 +1062,16 @@ def proposals_table(results: Results) -> Table | None:
         return None
     frame = results.proposals.copy()
     frame["proposal"] = [f"{w} ({h})" for w, h in zip(frame["what"], frame["how"], strict=True)]
-    frame["result"] = [f"{lt}. {o}" if o else lt
-                       for lt, o in zip(frame["latest"], frame["outcome"], strict=True)]
+    frame["result"] = [
+        f"{lt}. {o}" if o else lt for lt, o in zip(frame["latest"], frame["outcome"], strict=True)
+    ]
     keys = list(dict.fromkeys(k for ks in frame["sources"] for k in ks))
-    return table(frame, f"Changes proposed (or discussed) for {results.name}, and what "
-                 "became of them",
-                 {"proposal": "Proposed or discussed in 2016-17",
-                  "result": "Latest status (year)"},
-                 note="Sources: " + "; ".join(results.inputs.credit(k) for k in keys) + ".")
+    return table(
+        frame,
+        f"Changes proposed (or discussed) for {results.name}, and what became of them",
+        {"proposal": "Proposed or discussed in 2016-17", "result": "Latest status (year)"},
+        note="Sources: " + "; ".join(results.inputs.credit(k) for k in keys) + ".",
+    )
 
 
 def milestones_table(results: Results) -> Table | None:
@@ -842,12 +1080,17 @@ def milestones_table(results: Results) -> Table | None:
         return None
     frame = results.milestones.copy()
     many = frame["proposal_id"].nunique() > 1
-    frame["event"] = [(f"{s} ({p}): {w}" if many and p else f"{s}: {w}") + f" ({src})"
-                      for s, p, w, src in zip(frame["stage_words"], frame["place"],
-                                              frame["what_words"], frame["source"],
-                                              strict=True)]
-    return table(frame, "Milestones, oldest first (dates as precise as the sources give them)",
-                 {"when": "When", "event": "What happened (source)"})
+    frame["event"] = [
+        (f"{s} ({p}): {w}" if many and p else f"{s}: {w}") + f" ({src})"
+        for s, p, w, src in zip(
+            frame["stage_words"], frame["place"], frame["what_words"], frame["source"], strict=True
+        )
+    ]
+    return table(
+        frame,
+        "Milestones, oldest first (dates as precise as the sources give them)",
+        {"when": "When", "event": "What happened (source)"},
+    )
 
 
 def stress_assumptions_table(results: Results) -> Table | None:
@@ -857,36 +1100,47 @@ def stress_assumptions_table(results: Results) -> Table | None:
         return None
     rows = [(p.title, p.display(p.default), sentence(p.note)) for p in STRESS.values()]
     frame = pd.DataFrame(rows, columns=["what", "value", "why"])
-    return table(frame, "The stress test's assumptions (chapter 3's defaults; move the first "
-                        "three with the sliders under the chart)",
-                 {"what": "Assumption", "value": "Value", "why": "Why this value"},
-                 note=f"{count(DRAWS)} simulated plans; delivery varies by up to "
-                      f"{pct(stress.DELIVERY_SPREAD, 0)} either way around the rates shown.")
+    return table(
+        frame,
+        "The stress test's assumptions (chapter 3's defaults; move the first "
+        "three with the sliders under the chart)",
+        {"what": "Assumption", "value": "Value", "why": "Why this value"},
+        note=f"{count(DRAWS)} simulated plans; delivery varies by up to "
+        f"{pct(stress.DELIVERY_SPREAD, 0)} either way around the rates shown.",
+    )
 
 
 def plan_links(results: Results) -> Links:
-    return Links(f"Pages behind {results.name}'s figures",
-                 source_links(results.inputs, results.code),
-                 empty="The book holds no web page about this footprint's plan: its figures "
-                       "above come from national lookups and national sources.")
+    return Links(
+        f"Pages behind {results.name}'s figures",
+        source_links(results.inputs, results.code),
+        empty="The book holds no web page about this footprint's plan: its figures "
+        "above come from national lookups and national sources.",
+    )
 
 
 def chapter_links(results: Results) -> Links:
-    return Links(f"Where the book discusses {results.name}",
-                 section_links(results.inputs, results.code))
+    return Links(
+        f"Where the book discusses {results.name}", section_links(results.inputs, results.code)
+    )
 
 
 # --- charts ---------------------------------------------------------------------------------
 
-def locator_map(results: Results) -> alt.LayerChart:
+
+def locator_map(results: Results) -> alt.LayerChart | alt.FacetChart:
     row = results.footprint
-    return charts.locator_map(charts.simplify(results.inputs.boundaries), results.code,
-                              results.name, (float(row["centroid_long"]),
-                                             float(row["centroid_lat"])),
-                              str(row["nhser17nm"]), ring=float(row["area_km2"]) < RING_KM2)
+    return charts.locator_map(
+        charts.simplify(results.inputs.boundaries),
+        results.code,
+        results.name,
+        (float(row["centroid_long"]), float(row["centroid_lat"])),
+        str(row["nhser17nm"]),
+        ring=float(row["area_km2"]) < RING_KM2,
+    )
 
 
-def per_head_chart(results: Results) -> alt.LayerChart | None:
+def per_head_chart(results: Results) -> alt.LayerChart | alt.FacetChart | None:
     """The published gaps per head, ranked, with this footprint highlighted; None for a
     footprint without a usable published gap (the prose says so; chapter 3 has the
     ranking)."""
@@ -895,16 +1149,23 @@ def per_head_chart(results: Results) -> alt.LayerChart | None:
     return charts.per_head_chart(results.ranked, results.code, results.name, True)
 
 
-def stress_chart(results: Results, sliders: bool = True,
-                 values: dict[str, float] | None = None) -> alt.LayerChart | None:
+def stress_chart(
+    results: Results, sliders: bool = True, values: dict[str, float] | None = None
+) -> alt.LayerChart | alt.FacetChart | None:
     """The stress test of this plan (static sliders), or None when there is no usable
     published gap to test (the prose says so)."""
     if results.state != "usable":
         return None
     values = values or {k: p.default for k, p in STRESS.items()}
-    return charts.stress_chart(grid(results.inputs, values["activity_share"]),
-                               float(results.gap["gap_gbp_m"]), results.name, STRESS,
-                               values, sliders=sliders)
+    assert results.gap is not None  # a usable state always has its gap row
+    return charts.stress_chart(
+        grid(results.inputs, values["activity_share"]),
+        float(results.gap["gap_gbp_m"]),
+        results.name,
+        STRESS,
+        values,
+        sliders=sliders,
+    )
 
 
 class _Note:
@@ -924,6 +1185,7 @@ class _Note:
 
 # --- the live panel -------------------------------------------------------------------------
 
+
 def live(inputs: Inputs, stp17cd: str) -> Callable[..., tuple[Any, Any]]:
     """The live panel's function: stress-test assumptions in, the headline numbers and the
     chart (without sliders) out."""
@@ -932,14 +1194,19 @@ def live(inputs: Inputs, stp17cd: str) -> Callable[..., tuple[Any, Any]]:
     def redraw(**values: float) -> tuple[Any, Any]:
         if results.state != "usable":
             return headline_box({"Stress test": "no usable published gap"}), _Note(
-                results.text.stress_sentence)
+                results.text.stress_sentence
+            )
+        assert results.gap is not None  # a usable state always has its gap row
         g = float(results.gap["gap_gbp_m"])
         s = stress_summary(inputs, g, values)
-        numbers = {"Published gap": m(g) + " a year",
-                   "Median gap left (modelled)": m(s["q50"]) + " a year",
-                   "9 in 10 simulated plans": f"{m(s['q05'])} to {m(s['q95'])}",
-                   "Simulated plans that close the whole gap": pct(s["share_closed"], 0)}
+        numbers = {
+            "Published gap": m(g) + " a year",
+            "Median gap left (modelled)": m(s["q50"]) + " a year",
+            "9 in 10 simulated plans": f"{m(s['q05'])} to {m(s['q95'])}",
+            "Simulated plans that close the whole gap": pct(s["share_closed"], 0),
+        }
         return headline_box(numbers), stress_chart(results, sliders=False, values=values)
+
     return redraw
 
 
@@ -969,7 +1236,6 @@ def panel(results: Results) -> Any:
     for c in inputs_.values():
         c.observe(update, names="value")
     update()
-    box = w.VBox([w.HTML("<b>Change the stress test's assumptions</b>"), *inputs_.values(),
-                  output])
+    box = w.VBox([w.HTML("<b>Change the stress test's assumptions</b>"), *inputs_.values(), output])
     box.inputs, box.output = inputs_, output
     return box

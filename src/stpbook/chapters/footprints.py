@@ -19,8 +19,20 @@ from ..tables import Table, table
 from ._common import assumptions_box, count, headline_box, pct, text
 
 NOTEBOOK = "02_footprints"
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 MEASURE_WORDS = {
     "population": "people (mid-2016)",
     "area_km2": "land area",
@@ -44,10 +56,13 @@ class Inputs:
 
 def inputs(layout: Layout | None = None) -> Inputs:
     """Load chapter 2's data."""
-    return Inputs(data.load("footprints", layout=layout),
-                  data.load_boundaries(layout=layout),
-                  data.load("national_facts", layout=layout).set_index("key"),
-                  data.load("footprint_successors", layout=layout), layout)
+    return Inputs(
+        data.load("footprints", layout=layout),
+        data.load_boundaries(layout=layout),
+        data.load("national_facts", layout=layout).set_index("key"),
+        data.load("footprint_successors", layout=layout),
+        layout,
+    )
 
 
 @dataclass(frozen=True)
@@ -75,6 +90,7 @@ def month_range(period: str) -> str:
     def words(month: str) -> str:
         year, number = month.split("-")
         return f"{MONTHS[int(number) - 1]} {year}"
+
     return f"{words(start)} to {words(end)}"
 
 
@@ -91,21 +107,32 @@ def leader_counts(inputs: Inputs) -> dict[str, int]:
     executives, CCG leaders, local government), ``unplaced`` (named but not placed) and
     ``missing`` (footprints still without a leader)."""
     named = round(inputs.fact("stp_leaders_confirmed_2016_03"))
-    placed = sum(round(inputs.fact(k)) for k in (
-        "stp_leaders_provider_ceos_2016_03", "stp_leaders_ccg_2016_03",
-        "stp_leaders_local_authority_hsj_2016_03"))
+    placed = sum(
+        round(inputs.fact(k))
+        for k in (
+            "stp_leaders_provider_ceos_2016_03",
+            "stp_leaders_ccg_2016_03",
+            "stp_leaders_local_authority_hsj_2016_03",
+        )
+    )
     footprints = len(inputs.footprints)
-    return {"named": named, "placed": placed, "unplaced": named - placed,
-            "missing": footprints - named}
+    return {
+        "named": named,
+        "placed": placed,
+        "unplaced": named - placed,
+        "missing": footprints - named,
+    }
 
 
 def _leaders(inputs: Inputs) -> dict[str, str]:
     counts = leader_counts(inputs)
-    return {"leaders_placed": count(counts["placed"]),
-            "leaders_unplaced": count(counts["unplaced"]),
-            "leaders_missing": count(counts["missing"]),
-            # the HSJ's 2019 look back at spring 2016 (chiefs or chairs; chapter 6)
-            "leads_trust_2016": count(inputs.fact("stp_leads_trust_ceo_incl_mh_2016"))}
+    return {
+        "leaders_placed": count(counts["placed"]),
+        "leaders_unplaced": count(counts["unplaced"]),
+        "leaders_missing": count(counts["missing"]),
+        # the HSJ's 2019 look back at spring 2016 (chiefs or chairs; chapter 6)
+        "leads_trust_2016": count(inputs.fact("stp_leads_trust_ceo_incl_mh_2016")),
+    }
 
 
 def compute(inputs: Inputs, map_measure: str, population_threshold: float) -> Results:
@@ -130,16 +157,20 @@ def compute(inputs: Inputs, map_measure: str, population_threshold: float) -> Re
         n_footprints=count(summary["count"]),
         plan_period=month_range(str(facts.loc["stp_plan_period_months", "period"])),
         total=people(summary["total"] / 1e6),
-        smallest_name=smallest["stp17nm"], smallest=_population(smallest),
-        largest_name=largest["stp17nm"], largest=_population(largest),
+        smallest_name=smallest["stp17nm"],
+        smallest=_population(smallest),
+        largest_name=largest["stp17nm"],
+        largest=_population(largest),
         ratio=f"{summary['max_to_min']:.0f}",
         median=people(summary["median"] / 1e6),
         published_min=people(inputs.fact("footprint_population_min_m")),
         published_max=people(inputs.fact("footprint_population_max_m")),
-        n_estimated=count(estimated.sum()), n_exact=count((~estimated).sum()),
+        n_estimated=count(estimated.sum()),
+        n_exact=count((~estimated).sum()),
         measure=MEASURE_WORDS[map_measure],
         threshold=people(population_threshold),
-        above_n=count(above["count"]), above_share=pct(above["share_of_population"], 0),
+        above_n=count(above["count"]),
+        above_share=pct(above["share_of_population"], 0),
         london_n=count(reg.loc["London", "footprints"]),
         london_pop=people(reg.loc["London", "population_m"]),
         london_mean=people(reg.loc["London", "mean_population_m"]),
@@ -153,14 +184,20 @@ def compute(inputs: Inputs, map_measure: str, population_threshold: float) -> Re
         leaders_ccgs=count(inputs.fact("stp_leaders_ccg_2016_03")),
         leaders_councils=count(inputs.fact("stp_leaders_local_authority_hsj_2016_03")),
         **_leaders(inputs),
-        tyne_name=tyne["stp17nm"], tyne=_population(tyne),
-        tees_name=tees["stp17nm"], tees=_population(tees),
-        bob_name=bob["stp17nm"], bob=_population(bob), bob_ccgs=count(bob["n_ccgs"]),
+        tyne_name=tyne["stp17nm"],
+        tyne=_population(tyne),
+        tees_name=tees["stp17nm"],
+        tees=_population(tees),
+        bob_name=bob["stp17nm"],
+        bob=_population(bob),
+        bob_ccgs=count(bob["n_ccgs"]),
         bob_area=f"{bob['area_km2']:,.0f} square kilometres",
         first_acs=count(inputs.fact("first_acss_2017")),
-        systems=count(successors["systems"]), kept=count(successors["kept"]),
+        systems=count(successors["systems"]),
+        kept=count(successors["kept"]),
         changed=count(len(successors["changed"])),
-        merged_name=merged_name, merged_n=count(merged_n),
+        merged_name=merged_name,
+        merged_n=count(merged_n),
         icbs=count(inputs.fact("icbs_established_2022")),
     )
     return Results(inputs, values, summary, above, regions, prose)
@@ -169,36 +206,46 @@ def compute(inputs: Inputs, map_measure: str, population_threshold: float) -> Re
 def headline(results: Results) -> dict[str, float]:
     """The threshold's reach: how many footprints, and what share of England's people."""
     return {
-        "Footprints with at least the threshold population (count)":
-            float(results.above["count"]),
-        "England's population living in them (%)":
-            100 * results.above["share_of_population"],
+        "Footprints with at least the threshold population (count)": float(results.above["count"]),
+        "England's population living in them (%)": 100 * results.above["share_of_population"],
     }
 
 
 def assumptions(results: Results) -> Any:
     """The chapter's Assumptions box."""
-    return assumptions_box(NOTEBOOK, results.values, results.inputs.layout,
-                           choice_labels={"map_measure": charts.MEASURE_CHOICES})
+    return assumptions_box(
+        NOTEBOOK,
+        results.values,
+        results.inputs.layout,
+        choice_labels={"map_measure": charts.MEASURE_CHOICES},
+    )
 
 
 def map_chart(results: Results, sliders: bool = True) -> alt.LayerChart:
     """The map of the 44 footprints, London enlarged below."""
     params = declared(NOTEBOOK, results.inputs.layout)
-    return charts.map_chart(results.inputs.footprints, results.inputs.boundaries,
-                            params["map_measure"], results.values["map_measure"],
-                            params["population_threshold"],
-                            results.values["population_threshold"], sliders=sliders)
+    return charts.map_chart(
+        results.inputs.footprints,
+        results.inputs.boundaries,
+        params["map_measure"],
+        results.values["map_measure"],
+        params["population_threshold"],
+        results.values["population_threshold"],
+        sliders=sliders,
+    )
 
 
 def ranked_chart(results: Results) -> alt.LayerChart:
     """The 44 populations ranked, with the threshold and its count."""
     params = declared(NOTEBOOK, results.inputs.layout)
-    return charts.ranked_chart(results.inputs.footprints, params["population_threshold"],
-                               results.values["population_threshold"])
+    return charts.ranked_chart(
+        results.inputs.footprints,
+        params["population_threshold"],
+        results.values["population_threshold"],
+    )
 
 
-def region_chart(results: Results) -> alt.LayerChart:
+def region_chart(results: Results) -> alt.LayerChart | alt.FacetChart:
     """Footprints per NHS England region."""
     return charts.region_chart(results.regions)
 
@@ -211,20 +258,22 @@ def successors_table(results: Results) -> Table:
         changed,
         f"The {len(changed)} footprints that merged or whose integrated care system (2021) "
         f"took a new name; the other {summary['kept']} kept theirs",
-        {"stp17nm": "Footprint (2016-17)", "successor_ics_name": "Integrated care system (2021)"})
+        {"stp17nm": "Footprint (2016-17)", "successor_ics_name": "Integrated care system (2021)"},
+    )
 
 
 def live(inputs: Inputs) -> Callable[..., tuple[Any, Any]]:
     """The live panel's function: new values in, the map and the threshold's reach out."""
+
     def redraw(**values: Any) -> tuple[Any, Any]:
         results = compute(inputs, **values)
         numbers = {
             "Footprints with at least "
-            f"{results.values['population_threshold']:.1f} million people":
-                results.text.above_n,
+            f"{results.values['population_threshold']:.1f} million people": results.text.above_n,
             "Share of England's people living in them": results.text.above_share,
         }
         return headline_box(numbers), map_chart(results, sliders=False)
+
     return redraw
 
 
@@ -232,6 +281,10 @@ def panel(results: Results) -> Any:
     """The ipywidgets panel (a one-line note when the pipeline runs the chapter)."""
     from ..widgets import controls
 
-    return controls(NOTEBOOK, live(results.inputs), results.values,
-                    layout=results.inputs.layout,
-                    choice_labels={"map_measure": dict(charts.MEASURE_CHOICES)})
+    return controls(
+        NOTEBOOK,
+        live(results.inputs),
+        results.values,
+        layout=results.inputs.layout,
+        choice_labels={"map_measure": dict(charts.MEASURE_CHOICES)},
+    )

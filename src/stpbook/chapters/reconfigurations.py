@@ -45,8 +45,11 @@ STATUS_LABELS = {
     "no_decision_found": "No decision found",
 }
 SHORT_STATUS = {
-    "implemented": "Carried out", "decided_not_built": "Decided, not yet carried out",
-    "stalled": "Stalled", "dropped": "Dropped", "no_decision_found": "No decision found",
+    "implemented": "Carried out",
+    "decided_not_built": "Decided, not yet carried out",
+    "stalled": "Stalled",
+    "dropped": "Dropped",
+    "no_decision_found": "No decision found",
 }
 CONTENDERS_HEADER = "Named only on the i's list of contenders"
 DISCUSSED_HEADER = "Discussed in a source, not proposed in a plan"
@@ -57,10 +60,22 @@ PARTIAL = "partial"
 # Council referrals to the Health Secretary (the same definition as chapter 5's).
 REFERRAL = re.compile(r"^Referred\b|\breferring\b|\bcall in\b")
 DECIDERS = re.compile(r"Health Secretary|Independent Reconfiguration Panel")
-STAGE_ORDER = ("proposed", "consulted", "referred", "decided", "implemented", "dropped",
-               "stalled", "not_found")
-_PRECISION_OFFSET = {"day": pd.DateOffset(days=1), "month": pd.DateOffset(months=1),
-                     "season": pd.DateOffset(months=3), "year": pd.DateOffset(years=1)}
+STAGE_ORDER = (
+    "proposed",
+    "consulted",
+    "referred",
+    "decided",
+    "implemented",
+    "dropped",
+    "stalled",
+    "not_found",
+)
+_PRECISION_OFFSET = {
+    "day": pd.DateOffset(days=1),
+    "month": pd.DateOffset(months=1),
+    "season": pd.DateOffset(months=3),
+    "year": pd.DateOffset(years=1),
+}
 
 
 @dataclass(frozen=True)
@@ -93,17 +108,27 @@ def inputs(layout: Layout | None = None) -> Inputs:
     milestones = data.load("reconfiguration_outcomes", layout=layout)
     status = data.load("proposal_status", layout=layout)
     politics = data.load("political_events", layout=layout)
-    used = set(items["source_id"]) | set(milestones["source_id"]) | set(
-        status["source_id"]) | set(politics["source_id"])
+    used = (
+        set(items["source_id"])
+        | set(milestones["source_id"])
+        | set(status["source_id"])
+        | set(politics["source_id"])
+    )
     entries = bibliography.entries((layout or current()).bibliography)
     return Inputs(
         data.load("national_facts", layout=layout).set_index("key")["value"],
         data.load("footprints", layout=layout).set_index("stp17cd")["stp17nm"],
-        items, milestones, status.set_index("proposal_id"), politics,
-        {key: _credit(entries[key]) for key in sorted(used)}, layout)
+        items,
+        milestones,
+        status.set_index("proposal_id"),
+        politics,
+        {key: _credit(entries[key]) for key in sorted(used)},
+        layout,
+    )
 
 
 # --------------------------------------------------------------------------- counting
+
 
 def _status(inputs: Inputs) -> pd.DataFrame:
     return inputs.status.rename(columns={"source_id": "status_source_id"})
@@ -167,6 +192,7 @@ def label(row: pd.Series, footprint: str | None = None) -> str:
 
 # --------------------------------------------------------------------------- milestones
 
+
 def interval(date: pd.Timestamp, precision: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The span a dated milestone may fall in: [date, date + one day/month/season/year)."""
     return date, date + _PRECISION_OFFSET[precision]
@@ -195,8 +221,9 @@ def out_of_order(milestones: pd.DataFrame) -> list[str]:
         for i in range(1, len(spans)):
             if spans[i][1] <= spans[i - 1][0]:
                 problems.append(f"{pid}: row {i + 1} ({stages[i]}) is dated before row {i}")
-        if "not_found" in stages and any(s != "not_found" for s in
-                                         stages[stages.index("not_found"):]):
+        if "not_found" in stages and any(
+            s != "not_found" for s in stages[stages.index("not_found") :]
+        ):
             problems.append(f"{pid}: a not_found row comes before a milestone")
 
         by_stage: dict[str, list[tuple[pd.Timestamp, pd.Timestamp]]] = {}
@@ -211,8 +238,9 @@ def out_of_order(milestones: pd.DataFrame) -> list[str]:
     return problems
 
 
-def timeline(inputs: Inputs, frame: pd.DataFrame, extra: pd.DataFrame,
-             ideas: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def timeline(
+    inputs: Inputs, frame: pd.DataFrame, extra: pd.DataFrame, ideas: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The outcome chart's rows (headers and proposals, top to bottom) and marks. A mark
     sits in the middle of the span its date's precision allows; searches that found
     nothing are not marks (the row's group says "No decision found"). A "carried out"
@@ -227,27 +255,51 @@ def timeline(inputs: Inputs, frame: pd.DataFrame, extra: pd.DataFrame,
     for header, members in groups:
         if members.empty:
             continue
-        rows.append({"row": r, "text": f"{header} ({len(members)})", "header": True,
-                     "first": pd.NaT, "last": pd.NaT})
+        rows.append(
+            {
+                "row": r,
+                "text": f"{header} ({len(members)})",
+                "header": True,
+                "first": pd.NaT,
+                "last": pd.NaT,
+            }
+        )
         r += 1
-        members = members.assign(start=members["proposal_id"].map(
-            found.groupby("proposal_id")["date"].min())).sort_values(["start", "place"])
+        members = members.assign(
+            start=members["proposal_id"].map(found.groupby("proposal_id")["date"].min())
+        ).sort_values(["start", "place"])
         for _, p in members.iterrows():
             text_ = label(p)
             own = found[found["proposal_id"] == p["proposal_id"]]
-            mids = [a + (b - a) / 2 for a, b in (interval(d, q) for d, q in
-                                                 zip(own["date"], own["date_precision"],
-                                                     strict=True))]
-            rows.append({"row": r, "text": text_, "header": False,
-                         "first": min(mids) if mids else pd.NaT,
-                         "last": max(mids) if mids else pd.NaT})
+            mids = [
+                a + (b - a) / 2
+                for a, b in (
+                    interval(d, q) for d, q in zip(own["date"], own["date_precision"], strict=True)
+                )
+            ]
+            rows.append(
+                {
+                    "row": r,
+                    "text": text_,
+                    "header": False,
+                    "first": min(mids) if mids else pd.NaT,
+                    "last": max(mids) if mids else pd.NaT,
+                }
+            )
             partial = p["status_latest"] != "implemented"
             for (_, mm), mid in zip(own.iterrows(), mids, strict=True):
                 stage = PARTIAL if partial and mm["stage"] == "implemented" else mm["stage"]
-                marks.append({"row": r, "stage": stage, "plot_date": mid,
-                              "proposal": text_,
-                              "when": when(mm["date"], mm["date_precision"]),
-                              "what": mm["what"], "source": inputs.credits[mm["source_id"]]})
+                marks.append(
+                    {
+                        "row": r,
+                        "stage": stage,
+                        "plot_date": mid,
+                        "proposal": text_,
+                        "when": when(mm["date"], mm["date_precision"]),
+                        "what": mm["what"],
+                        "source": inputs.credits[mm["source_id"]],
+                    }
+                )
             r += 1
     return pd.DataFrame(rows), pd.DataFrame(marks)
 
@@ -266,18 +318,19 @@ def referrals(inputs: Inputs) -> pd.Series:
     referrals (``council_referrals``)."""
     ref = council_referrals(inputs.politics).dropna(subset=["proposal_id"])
     return ref.groupby("proposal_id")["date"].apply(
-        lambda d: ", ".join(sorted({f"{x:%Y}" for x in d})))
+        lambda d: ", ".join(sorted({f"{x:%Y}" for x in d}))
+    )
 
 
 def irp_advised(inputs: Inputs) -> set[str]:
     """Proposals on which the Independent Reconfiguration Panel's advice is recorded."""
     ms = inputs.milestones
     text_ = ms["decided_by"].fillna("") + " " + ms["what"]
-    return set(ms.loc[text_.str.contains("IRP|Independent Reconfiguration Panel"),
-                      "proposal_id"])
+    return set(ms.loc[text_.str.contains("IRP|Independent Reconfiguration Panel"), "proposal_id"])
 
 
 # --------------------------------------------------------------------------- results
+
 
 @dataclass(frozen=True)
 class Results:
@@ -294,23 +347,39 @@ class Results:
     text: SimpleNamespace
 
 
-def compute(inputs: Inputs, annual_saving_gbp_m: float, capital_cost_gbp_m: float,
-            dual_running_years: int, transition_cost_gbp_m: float, discount_rate: float,
-            horizon_years: int) -> Results:
+def compute(
+    inputs: Inputs,
+    annual_saving_gbp_m: float,
+    capital_cost_gbp_m: float,
+    dual_running_years: int,
+    transition_cost_gbp_m: float,
+    discount_rate: float,
+    horizon_years: int,
+) -> Results:
     """The appraisal under these values, the proposals counted and followed to their
     outcomes, and the numbers the prose cites."""
-    values = {"annual_saving_gbp_m": annual_saving_gbp_m,
-              "capital_cost_gbp_m": capital_cost_gbp_m,
-              "dual_running_years": dual_running_years,
-              "transition_cost_gbp_m": transition_cost_gbp_m,
-              "discount_rate": discount_rate, "horizon_years": horizon_years}
-    args = (annual_saving_gbp_m, capital_cost_gbp_m, dual_running_years,
-            transition_cost_gbp_m, discount_rate, horizon_years)
+    values = {
+        "annual_saving_gbp_m": annual_saving_gbp_m,
+        "capital_cost_gbp_m": capital_cost_gbp_m,
+        "dual_running_years": dual_running_years,
+        "transition_cost_gbp_m": transition_cost_gbp_m,
+        "discount_rate": discount_rate,
+        "horizon_years": horizon_years,
+    }
+    args = (
+        annual_saving_gbp_m,
+        capital_cost_gbp_m,
+        dual_running_years,
+        transition_cost_gbp_m,
+        discount_rate,
+        horizon_years,
+    )
     table_ = rc.appraisal(*args)
     npv = float(table_["cumulative_discounted_gbp_m"].iloc[-1])
     payback = rc.payback_year(*args)
-    no_dual = rc.payback_year(annual_saving_gbp_m, capital_cost_gbp_m, 0, 0.0,
-                              discount_rate, horizon_years)
+    no_dual = rc.payback_year(
+        annual_saving_gbp_m, capital_cost_gbp_m, 0, 0.0, discount_rate, horizon_years
+    )
 
     items, facts = inputs.items, inputs.facts
     frame = proposals(inputs)
@@ -326,17 +395,28 @@ def compute(inputs: Inputs, annual_saving_gbp_m: float, capital_cost_gbp_m: floa
     responding = float(facts["bma_stp_capital_footprints_responding"])
     kinds = kind_counts(frame)
     prose = text(
-        saving=m(annual_saving_gbp_m), capital=m(capital_cost_gbp_m),
-        dual=count(dual_running_years), transition=m(transition_cost_gbp_m),
-        rate=pct(discount_rate), horizon=count(horizon_years), npv=m(npv, 1),
-        payback=rc.payback_label(payback), payback_no_dual=rc.payback_label(no_dual),
+        saving=m(annual_saving_gbp_m),
+        capital=m(capital_cost_gbp_m),
+        dual=count(dual_running_years),
+        transition=m(transition_cost_gbp_m),
+        rate=pct(discount_rate),
+        horizon=count(horizon_years),
+        npv=m(npv, 1),
+        payback=rc.payback_label(payback),
+        payback_no_dual=rc.payback_label(no_dual),
         capital_share_spring=pct(capital_cost_gbp_m / spring_m, 0),
-        rows=count(len(items)), rows_footprints=count(items["stp17cd"].nunique()),
+        rows=count(len(items)),
+        rows_footprints=count(items["stp17cd"].nunique()),
         rows_ae=count((items["kind"] == "ae_closure_or_downgrade").sum()),
-        proposals=count(len(frame)), footprints=count(frame["stp17cd"].nunique()),
+        proposals=count(len(frame)),
+        footprints=count(frame["stp17cd"].nunique()),
         options=count(roles.get("alternative_option", 0)),
-        duplicates=count(((items["role"] == "duplicate")
-                          & items["proposal_id"].isin(set(frame["proposal_id"]))).sum()),
+        duplicates=count(
+            (
+                (items["role"] == "duplicate")
+                & items["proposal_id"].isin(set(frame["proposal_id"]))
+            ).sum()
+        ),
         idea_rows=count(items["proposal_id"].isin(set(ideas["proposal_id"])).sum()),
         contender_rows=count(roles.get("contender_list", 0)),
         contender_only=count(len(extra)),
@@ -349,7 +429,8 @@ def compute(inputs: Inputs, annual_saving_gbp_m: float, capital_cost_gbp_m: floa
         beds_cut=count(beds),
         implemented=count(by_status["implemented"]),
         decided_not_built=count(by_status["decided_not_built"]),
-        stalled=count(by_status["stalled"]), dropped=count(by_status["dropped"]),
+        stalled=count(by_status["stalled"]),
+        dropped=count(by_status["dropped"]),
         no_decision=count(by_status["no_decision_found"]),
         not_carried_out=count(len(frame) - by_status["implemented"]),
         in_between=count(len(frame) - by_status["implemented"] - by_status["dropped"]),
@@ -370,18 +451,23 @@ def compute(inputs: Inputs, annual_saving_gbp_m: float, capital_cost_gbp_m: floa
         monitor_low=bn(float(facts["monitor_reconfiguration_gain_low_gbp_bn"])),
         monitor_high=bn(float(facts["monitor_reconfiguration_gain_high_gbp_bn"]), 0),
         ambulance=f"{float(facts['ed_closure_ambulance_increase_pct']):.0f}%",
-        bma=bn(needed_m / 1000, 2), bma_n=count(responding),
-        bma_each=m(needed_m / responding), bma_rounded=bn(float(
-            facts["bma_stp_capital_estimate_as_reported_gbp_bn"]), 0),
-        spring=m(spring_m), ratio=f"{rc.capital_ratio(needed_m, spring_m):.0f}",
+        bma=bn(needed_m / 1000, 2),
+        bma_n=count(responding),
+        bma_each=m(needed_m / responding),
+        bma_rounded=bn(float(facts["bma_stp_capital_estimate_as_reported_gbp_bn"]), 0),
+        spring=m(spring_m),
+        ratio=f"{rc.capital_ratio(needed_m, spring_m):.0f}",
         spring_stps=count(float(facts["stp_capital_spring_2017_schemes"])),
         dorset_capital=m(float(facts["stp_capital_dorset_gbp_m"])),
         autumn=bn(float(facts["autumn_budget_2017_stp_capital_gbp_bn"])),
         capital_pot=bn(float(facts["stp_capital_pot_gbp_bn"])),
         capital_allocated=bn(float(facts["capital_allocated_to_date_gbp_bn"])),
         capital_requested=bn(float(facts["capital_requested_gbp_bn"])),
-        capital_allocated_share=pct(float(facts["capital_allocated_to_date_gbp_bn"])
-                                    / float(facts["capital_requested_gbp_bn"]), 0),
+        capital_allocated_share=pct(
+            float(facts["capital_allocated_to_date_gbp_bn"])
+            / float(facts["capital_requested_gbp_bn"]),
+            0,
+        ),
         capital_to_revenue=bn(float(facts["capital_to_revenue_2016_17_gbp_bn"])),
     )
     return Results(inputs, values, table_, npv, payback, frame, extra, ideas, prose)
@@ -392,8 +478,9 @@ def headline(results: Results) -> dict[str, float]:
     at today's prices) and the discounted payback year (NaN if it never pays back)."""
     return {
         "Net present value of the consolidation (GBP m)": results.npv,
-        "Discounted payback (years)": (float("nan") if results.payback is None
-                                       else float(results.payback)),
+        "Discounted payback (years)": (
+            float("nan") if results.payback is None else float(results.payback)
+        ),
     }
 
 
@@ -404,34 +491,38 @@ def assumptions(results: Results) -> Any:
 
 # --------------------------------------------------------------------------- charts
 
-def proposals_chart(results: Results) -> alt.LayerChart:
+
+def proposals_chart(results: Results) -> alt.LayerChart | alt.FacetChart:
     t = results.text
     return charts.proposals_chart(
         kind_counts(results.proposals),
         f"{t.proposals} proposals in {t.footprints} of the 44 footprints; "
         f"{t.top_kind} the commonest",
         "Each proposal counted once: alternative options, duplicate entries and "
-        "newspapers' lists of contenders are not counted.")
+        "newspapers' lists of contenders are not counted.",
+    )
 
 
-def outcomes_chart(results: Results) -> alt.LayerChart:
+def outcomes_chart(results: Results) -> alt.LayerChart | alt.FacetChart:
     t = results.text
-    rows, marks = timeline(results.inputs, results.proposals, results.contenders,
-                           results.ideas)
+    rows, marks = timeline(results.inputs, results.proposals, results.contenders, results.ideas)
     return charts.outcomes_chart(
-        marks, rows,
+        marks,
+        rows,
         f"Of {t.proposals} proposals, {t.implemented} were carried out (some only in part) "
         f"and {t.dropped} dropped; {t.in_between} were unbuilt, stalled or without a "
         "decision found",
         "One row per proposal, grouped by where it stood at the latest source found "
         "(to 2025). Dashed line: final plans submitted, 21 October 2016. Hollow star: "
         "carried out in part (a new building open, the old A&E not yet closed; two of "
-        "nine A&Es closed before the rest was dropped).")
+        "nine A&Es closed before the rest was dropped).",
+    )
 
 
-def payback_chart(results: Results, sliders: bool = True) -> alt.LayerChart:
-    return charts.payback_chart(declared(NOTEBOOK, results.inputs.layout), results.values,
-                                sliders=sliders)
+def payback_chart(results: Results, sliders: bool = True) -> alt.LayerChart | alt.FacetChart:
+    return charts.payback_chart(
+        declared(NOTEBOOK, results.inputs.layout), results.values, sliders=sliders
+    )
 
 
 def capital_amounts(results: Results) -> pd.DataFrame:
@@ -442,45 +533,79 @@ def capital_amounts(results: Results) -> pd.DataFrame:
     autumn = 1000 * float(facts["autumn_budget_2017_stp_capital_gbp_bn"])
     requested = 1000 * float(facts["capital_requested_gbp_bn"])
     allocated = 1000 * float(facts["capital_allocated_to_date_gbp_bn"])
-    return pd.DataFrame([
-        {"label": f"Needed (BMA, {results.text.bma_n} footprints)", "gbp_m": needed,
-         "kind": "Needed", "when": "February 2017", "text": bn(needed / 1000, 2)},
-        {"label": "Offered: Spring Budget 2017", "gbp_m": spring, "kind": "Offered",
-         "when": "March 2017, over three years", "text": m(spring)},
-        {"label": "Offered: Autumn Budget 2017", "gbp_m": autumn, "kind": "Offered",
-         "when": "November 2017, to 2022/23", "text": bn(autumn / 1000)},
-        {"label": "Bid for by trusts, 2017-2019", "gbp_m": requested, "kind": "Needed",
-         "when": "In over 360 formal bids, to 2019", "text": "over " + bn(requested / 1000)},
-        {"label": "Allocated by 2019", "gbp_m": allocated, "kind": "Offered",
-         "when": "Four waves, 2017-2019", "text": "about " + bn(allocated / 1000)},
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "label": f"Needed (BMA, {results.text.bma_n} footprints)",
+                "gbp_m": needed,
+                "kind": "Needed",
+                "when": "February 2017",
+                "text": bn(needed / 1000, 2),
+            },
+            {
+                "label": "Offered: Spring Budget 2017",
+                "gbp_m": spring,
+                "kind": "Offered",
+                "when": "March 2017, over three years",
+                "text": m(spring),
+            },
+            {
+                "label": "Offered: Autumn Budget 2017",
+                "gbp_m": autumn,
+                "kind": "Offered",
+                "when": "November 2017, to 2022/23",
+                "text": bn(autumn / 1000),
+            },
+            {
+                "label": "Bid for by trusts, 2017-2019",
+                "gbp_m": requested,
+                "kind": "Needed",
+                "when": "In over 360 formal bids, to 2019",
+                "text": "over " + bn(requested / 1000),
+            },
+            {
+                "label": "Allocated by 2019",
+                "gbp_m": allocated,
+                "kind": "Offered",
+                "when": "Four waves, 2017-2019",
+                "text": "about " + bn(allocated / 1000),
+            },
+        ]
+    )
 
 
-def capital_chart(results: Results) -> alt.LayerChart:
+def capital_chart(results: Results) -> alt.LayerChart | alt.FacetChart:
     return charts.capital_chart(
         capital_amounts(results),
         f"The plans' capital needs were {results.text.ratio} times what the Spring "
-        "Budget 2017 offered")
+        "Budget 2017 offered",
+    )
 
 
 # --------------------------------------------------------------------------- tables
+
 
 def proposals_table(results: Results) -> Table:
     """One row per proposal: its footprint, what was proposed (and who reported it), and
     what became of it. Three columns, so it reads on a phone."""
     frame = results.proposals.copy()
     credits = results.inputs.credits
-    frame["what"] = [f"{label(r, r['footprint'])} ({credits[r['source_id']]})"
-                     for _, r in frame.iterrows()]
-    frame["outcome"] = [f"{SHORT_STATUS[s]} ({y})" for s, y in
-                        zip(frame["status_latest"], frame["as_of_year"], strict=True)]
+    frame["what"] = [
+        f"{label(r, r['footprint'])} ({credits[r['source_id']]})" for _, r in frame.iterrows()
+    ]
+    frame["outcome"] = [
+        f"{SHORT_STATUS[s]} ({y})"
+        for s, y in zip(frame["status_latest"], frame["as_of_year"], strict=True)
+    ]
     frame = frame.sort_values(["footprint", "what"])
-    return table(frame, f"The {results.text.proposals} proposals, one row each, and where "
-                 "each stood at the latest source found (year)",
-                 {"footprint": "Footprint", "what": "What was proposed (reported by)",
-                  "outcome": "Outcome"},
-                 note="Options, duplicate entries and newspapers' contender lists are "
-                      "folded into the proposal they belong to.")
+    return table(
+        frame,
+        f"The {results.text.proposals} proposals, one row each, and where "
+        "each stood at the latest source found (year)",
+        {"footprint": "Footprint", "what": "What was proposed (reported by)", "outcome": "Outcome"},
+        note="Options, duplicate entries and newspapers' contender lists are "
+        "folded into the proposal they belong to.",
+    )
 
 
 def outcomes_table(results: Results) -> Table:
@@ -499,25 +624,30 @@ def outcomes_table(results: Results) -> Table:
 
     frame["proposal"] = [
         f"{label(r)}. {SHORT_STATUS[r['status_latest']]} ({r['as_of_year']}). "
-        f"{referral(r['proposal_id'])}" for _, r in frame.iterrows()]
-    frame["happened"] = [f"{r['one_line']} ({credits[r['status_source_id']]})"
-                         for _, r in frame.iterrows()]
+        f"{referral(r['proposal_id'])}"
+        for _, r in frame.iterrows()
+    ]
+    frame["happened"] = [
+        f"{r['one_line']} ({credits[r['status_source_id']]})" for _, r in frame.iterrows()
+    ]
     frame["order"] = frame["status_latest"].map({s: i for i, s in enumerate(STATUS_LABELS)})
     frame = frame.sort_values(["order", "proposal"])
-    return table(frame, "What became of each proposal, at the latest source found",
-                 {"proposal": "Proposal, outcome and referral",
-                  "happened": "What happened (latest source)"},
-                 note="IRP: the Independent Reconfiguration Panel, which advises the Health "
-                      "Secretary on contested changes. \"No decision found\" and \"no "
-                      "referral found\" mean the book searched and found none, not that "
-                      "none was made.")
+    return table(
+        frame,
+        "What became of each proposal, at the latest source found",
+        {"proposal": "Proposal, outcome and referral", "happened": "What happened (latest source)"},
+        note="IRP: the Independent Reconfiguration Panel, which advises the Health "
+        'Secretary on contested changes. "No decision found" and "no '
+        'referral found" mean the book searched and found none, not that '
+        "none was made.",
+    )
 
 
 _PROPER = ("Westminster", "Commons")  # first words that stay capitalised
 
 
 def _sentence_after(actor: str, event: str) -> str:
-    """"Devon County Council: voted ...": the event continues the actor's sentence."""
+    """ "Devon County Council: voted ...": the event continues the actor's sentence."""
     first = event.split(" ", 1)[0]
     if first.isalpha() and (first[1:].islower() or first == "A") and first not in _PROPER:
         event = event[:1].lower() + event[1:]
@@ -530,36 +660,56 @@ def politics_table(results: Results) -> Table:
     pol = pol[pol["proposal_id"].notna()].sort_values("date").copy()
     places = results.inputs.status["place"]
     credits = results.inputs.credits
-    pol["when"] = [when(d, p, short=True) for d, p in zip(pol["date"], pol["date_precision"],
-                                                          strict=True)]
-    pol["what"] = [f"{places[r['proposal_id']]}. {_sentence_after(r['actor'], r['event'])} "
-                   f"({credits[r['source_id']]})" for _, r in pol.iterrows()]
-    return table(pol, "Councils, MPs, ministers and campaigners on particular proposals",
-                 {"when": "When", "what": "Where, who and what (source)"})
+    pol["when"] = [
+        when(d, p, short=True) for d, p in zip(pol["date"], pol["date_precision"], strict=True)
+    ]
+    pol["what"] = [
+        f"{places[r['proposal_id']]}. {_sentence_after(r['actor'], r['event'])} "
+        f"({credits[r['source_id']]})"
+        for _, r in pol.iterrows()
+    ]
+    return table(
+        pol,
+        "Councils, MPs, ministers and campaigners on particular proposals",
+        {"when": "When", "what": "Where, who and what (source)"},
+    )
 
 
 def contenders_table(results: Results) -> Table:
     """The entries that were not proposals: the newspaper's contenders with no proposal
     behind them, and the idea a source discussed that no plan proposed; what happened."""
-    listed = results.contenders.assign(where=results.contenders["site_or_service"]
-                                       + " (named by the i)")
-    ideas = results.ideas.assign(where=[f"{r['place']}: {r['what_proposed']} (discussed, "
-                                        "not proposed)" for _, r in results.ideas.iterrows()])
+    listed = results.contenders.assign(
+        where=results.contenders["site_or_service"] + " (named by the i)"
+    )
+    ideas = results.ideas.assign(
+        where=[
+            f"{r['place']}: {r['what_proposed']} (discussed, not proposed)"
+            for _, r in results.ideas.iterrows()
+        ]
+    )
     frame = pd.concat([listed, ideas], ignore_index=True)
-    return table(frame, "Entries that were not proposals: hospitals the i named as "
-                 "contenders for closure, and an idea discussed but not proposed",
-                 {"where": "What was named", "one_line": "What happened"})
+    return table(
+        frame,
+        "Entries that were not proposals: hospitals the i named as "
+        "contenders for closure, and an idea discussed but not proposed",
+        {"where": "What was named", "one_line": "What happened"},
+    )
 
 
 # --------------------------------------------------------------------------- live panel
 
+
 def live(inputs: Inputs) -> Callable[..., tuple[Any, Any]]:
     """The live panel's function: new values in, the appraisal chart and headline out."""
+
     def redraw(**values: Any) -> tuple[Any, Any]:
         results = compute(inputs, **values)
-        numbers = {"Net present value of the consolidation": m(results.npv, 1),
-                   "Discounted payback": results.text.payback}
+        numbers = {
+            "Net present value of the consolidation": m(results.npv, 1),
+            "Discounted payback": results.text.payback,
+        }
         return headline_box(numbers), payback_chart(results, sliders=False)
+
     return redraw
 
 
@@ -567,5 +717,4 @@ def panel(results: Results) -> Any:
     """The ipywidgets panel (a one-line note when the pipeline runs the chapter)."""
     from ..widgets import controls
 
-    return controls(NOTEBOOK, live(results.inputs), results.values,
-                    layout=results.inputs.layout)
+    return controls(NOTEBOOK, live(results.inputs), results.values, layout=results.inputs.layout)

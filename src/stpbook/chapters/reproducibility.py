@@ -23,13 +23,37 @@ from ..tables import Table, table
 from ._common import assumptions_box, count, text
 
 NOTEBOOK = "91_reproducibility"
-PACKAGES = ("jupyter-book", "sphinx", "myst-nb", "papermill", "pandas", "altair",
-            "ipywidgets", "vl-convert-python", "numpy", "jupyterlab", "jupyterlab-myst")
+PACKAGES = (
+    "jupyter-book",
+    "sphinx",
+    "myst-nb",
+    "papermill",
+    "pandas",
+    "altair",
+    "ipywidgets",
+    "vl-convert-python",
+    "numpy",
+    "jupyterlab",
+    "jupyterlab-myst",
+)
 # The code every chapter's cache key includes (``stpbook.pipeline.cache.SHARED_CODE``),
 # restated here because a chapter may not import the pipeline; a test keeps them equal.
-SHARED_CODE = ("__init__.py", "errors.py", "layout.py", "context.py", "parameters.py",
-               "bibliography.py", "widgets.py", "tables.py", "vendor.py", "data/*.py",
-               "models/*.py", "charts/*.py", "chapters/__init__.py", "chapters/_*.py")
+SHARED_CODE = (
+    "__init__.py",
+    "errors.py",
+    "layout.py",
+    "context.py",
+    "parameters.py",
+    "bibliography.py",
+    "widgets.py",
+    "tables.py",
+    "vendor.py",
+    "data/*.py",
+    "models/*.py",
+    "charts/*.py",
+    "chapters/__init__.py",
+    "chapters/_*.py",
+)
 
 
 @dataclass(frozen=True)
@@ -44,8 +68,9 @@ def inputs(layout: Layout | None = None) -> Inputs:
     layout = layout or current()
     package = Path(__file__).resolve().parents[1]
     record_read(layout.data)  # the listing too: a new file re-executes this page
-    data_files = sorted(p for p in layout.data.iterdir() if p.is_file()
-                        and not p.name.startswith("."))
+    data_files = sorted(
+        p for p in layout.data.iterdir() if p.is_file() and not p.name.startswith(".")
+    )
     code_files: set[Path] = set()
     for pattern in SHARED_CODE:
         code_files.update(package.glob(pattern))
@@ -69,18 +94,29 @@ def _sha(path: Path) -> str:
 
 
 def compute(inputs: Inputs, show_hashes: bool) -> Results:
-    rows = [{"file": f"data/{p.name}", "bytes": p.stat().st_size, "sha256": _sha(p)}
-            for p in inputs.data_files]
-    rows.append({"file": "requirements.txt", "bytes": inputs.layout.requirements.stat().st_size,
-                 "sha256": _sha(inputs.layout.requirements)})
+    rows = [
+        {"file": f"data/{p.name}", "bytes": p.stat().st_size, "sha256": _sha(p)}
+        for p in inputs.data_files
+    ]
+    rows.append(
+        {
+            "file": "requirements.txt",
+            "bytes": inputs.layout.requirements.stat().st_size,
+            "sha256": _sha(inputs.layout.requirements),
+        }
+    )
     digest = hashlib.sha256()
     for path in inputs.code_files:
         digest.update(str(path.relative_to(inputs.package)).encode())
         digest.update(path.read_bytes())
-    prose = text(n_data=count(len(inputs.data_files)), n_code=count(len(inputs.code_files)),
-                 code_digest=digest.hexdigest()[:16])
-    return Results(inputs, {"show_hashes": show_hashes}, pd.DataFrame(rows),
-                   digest.hexdigest(), prose)
+    prose = text(
+        n_data=count(len(inputs.data_files)),
+        n_code=count(len(inputs.code_files)),
+        code_digest=digest.hexdigest()[:16],
+    )
+    return Results(
+        inputs, {"show_hashes": show_hashes}, pd.DataFrame(rows), digest.hexdigest(), prose
+    )
 
 
 def assumptions(results: Results) -> Any:
@@ -94,10 +130,13 @@ def software_table(results: Results) -> Table:
         except metadata.PackageNotFoundError:
             return "not installed"
 
-    frame = pd.DataFrame([{"package": "Python", "version": platform.python_version()}]
-                         + [{"package": p, "version": version(p)} for p in PACKAGES])
-    return table(frame, "The software that built this page",
-                 {"package": "Package", "version": "Version"})
+    frame = pd.DataFrame(
+        [{"package": "Python", "version": platform.python_version()}]
+        + [{"package": p, "version": version(p)} for p in PACKAGES]
+    )
+    return table(
+        frame, "The software that built this page", {"package": "Package", "version": "Version"}
+    )
 
 
 def files_table(results: Results) -> Table:
@@ -105,9 +144,11 @@ def files_table(results: Results) -> Table:
     if not results.values["show_hashes"]:
         frame = frame.drop(columns=["sha256"])
     frame["sha256"] = frame.get("sha256", pd.Series(dtype=str)).map(
-        lambda h: f"{h[:16]}…" if isinstance(h, str) else "")
+        lambda h: f"{h[:16]}…" if isinstance(h, str) else ""
+    )
     columns = {"file": "File", "bytes": "Size (bytes)"}
     if results.values["show_hashes"]:
         columns["sha256"] = "SHA-256 (first 16 characters)"
-    return table(frame, "The book's inputs and their fingerprints", columns,
-                 formats={"bytes": ",.0f"})
+    return table(
+        frame, "The book's inputs and their fingerprints", columns, formats={"bytes": ",.0f"}
+    )

@@ -15,5 +15,12 @@ from .render import (
     slider,
 )
 
-__all__ = ["MODELLED_COLOUR", "OKABE_ITO", "PUBLISHED_COLOUR", "TEXT_COLOURS", "describe",
-           "dropdown", "slider"]
+__all__ = [
+    "MODELLED_COLOUR",
+    "OKABE_ITO",
+    "PUBLISHED_COLOUR",
+    "TEXT_COLOURS",
+    "describe",
+    "dropdown",
+    "slider",
+]

@@ -21,14 +21,20 @@ from typing import TypeVar, cast
 import altair as alt
 
 from ..context import batch
+from ..errors import ParameterError
 from ..parameters import Parameter
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies. Text drawn in a
 # colour on white must reach 4.5:1: use ``TEXT_COLOURS`` for labels, not the light hues.
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
-             "#000000"]
-TEXT_COLOURS = {"#E69F00": "#8A5D00", "#F0E442": "#6B6400", "#56B4E9": "#1F6F9E",
-                "#009E73": "#00704F", "#CC79A7": "#9C4077", "#D55E00": "#B34700"}
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+TEXT_COLOURS = {
+    "#E69F00": "#8A5D00",
+    "#F0E442": "#6B6400",
+    "#56B4E9": "#1F6F9E",
+    "#009E73": "#00704F",
+    "#CC79A7": "#9C4077",
+    "#D55E00": "#B34700",
+}
 PUBLISHED_COLOUR = "#000000"  # published figures: black points
 MODELLED_COLOUR = "#0072B2"  # the book's own model: blue lines
 
@@ -40,14 +46,19 @@ ACTIONS = "{export: true, source: true, compiled: true, editor: false}"
 ChartT = TypeVar("ChartT", bound=alt.TopLevelMixin)
 
 
-def describe(chart: ChartT, *, alt_text: str, source: str,
-             data_files: tuple[str, ...] = (), modelled: bool = False,
-             controls_first: bool = False) -> ChartT:
+def describe(
+    chart: ChartT,
+    *,
+    alt_text: str,
+    source: str,
+    data_files: tuple[str, ...] = (),
+    modelled: bool = False,
+    controls_first: bool = False,
+) -> ChartT:
     """Attach the caption facts the renderers print under a chart: alt text, the source
     line, the ``data/`` files it draws on (download links) and whether it is modelled.
     ``controls_first`` puts the chart's sliders above it (for a tall chart)."""
-    meta = {"alt": alt_text, "source": source, "data_files": list(data_files),
-            "modelled": modelled}
+    meta = {"alt": alt_text, "source": source, "data_files": list(data_files), "modelled": modelled}
     if controls_first:
         meta["controls_first"] = True
     return cast(ChartT, chart.properties(usermeta=meta))
@@ -57,26 +68,34 @@ def slider(param: Parameter, value: float, name: str | None = None) -> alt.Param
     """An Altair parameter bound to a range slider over the declared range and step,
     labelled for readers (the declaration's label and unit), starting at ``value``.
     Percentages are still fractions inside the chart: the label says which unit."""
+    if param.minimum is None or param.maximum is None:
+        raise ParameterError(f"{param.name}: a slider needs a declared range '[min, max]'")
     step = param.step or (1 if param.type == "int" else (param.maximum - param.minimum) / 100)
     unit = "fraction; 0.01 = 1%" if param.percent else param.reader_unit
     return alt.param(
         name=name or param.name,
         value=value,
-        bind=alt.binding_range(min=param.minimum, max=param.maximum, step=step,
-                               name=f"{param.title} ({unit}) "),
+        bind=alt.binding_range(
+            min=param.minimum, max=param.maximum, step=step, name=f"{param.title} ({unit}) "
+        ),
     )
 
 
-def dropdown(param: Parameter, value: str, labels: dict[str, str] | None = None,
-             name: str | None = None) -> alt.Parameter:
+def dropdown(
+    param: Parameter, value: str, labels: dict[str, str] | None = None, name: str | None = None
+) -> alt.Parameter:
     """An Altair parameter bound to a drop-down of the declared choices, shown with
     ``labels`` (choice -> words) where given."""
     options = list(param.choices or ())
     return alt.param(
-        name=name or param.name, value=value,
-        bind=alt.binding_select(options=options,
-                                labels=[(labels or {}).get(o, o) for o in options],
-                                name=f"{param.title} "))
+        name=name or param.name,
+        value=value,
+        bind=alt.binding_select(
+            options=options,
+            labels=[(labels or {}).get(o, o) for o in options],
+            name=f"{param.title} ",
+        ),
+    )
 
 
 def chart_id(spec: dict) -> str:
@@ -96,8 +115,10 @@ def caption_html(meta: dict, static_prefix: str | None = "../_static/data") -> s
     if static_prefix is not None:
         for name in meta.get("data_files", []):
             href = f"{static_prefix}/{html.escape(name)}"
-            parts.append(f'<a class="stp-download" href="{href}" download>download data '
-                         f"(CSV): {html.escape(name)}</a>")
+            parts.append(
+                f'<a class="stp-download" href="{href}" download>download data '
+                f"(CSV): {html.escape(name)}</a>"
+            )
     return " ".join(parts)
 
 
@@ -142,14 +163,16 @@ def _static_renderer(spec: dict, **_: object) -> dict:
     return {"text/html": spec_to_html(spec), "text/plain": "<chart>"}
 
 
-def _live_renderer(spec: dict, **_: object) -> dict:
+def _live_renderer(spec: dict, **_: object) -> dict | tuple[dict, dict]:
     import ipywidgets as w
 
     alt.JupyterChart.enable_offline(offline=True)
     chart = alt.JupyterChart(chart=alt.Chart.from_dict(spec))
     caption = caption_html(spec.get("usermeta", {}), static_prefix=None)
     if not caption:
-        return chart._repr_mimebundle_()
+        bundle = chart._repr_mimebundle_()
+        assert bundle is not None  # anywidget gives None only for a widget with no view
+        return bundle
     box = w.VBox([chart, w.HTML(f'<div style="font-size:0.85em;color:#444">{caption}</div>')])
     return box._repr_mimebundle_()
 

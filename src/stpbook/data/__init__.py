@@ -77,8 +77,10 @@ def _footprint_codes(layout: Layout) -> frozenset[str]:
     path = layout.data / _resource("footprints", layout)["path"]
     record_read(path)
     if not path.is_file():
-        raise DataError(f"{validate.label(path, layout.root)}: file not found (resource "
-                        "'footprints', needed to check footprint codes)")
+        raise DataError(
+            f"{validate.label(path, layout.root)}: file not found (resource "
+            "'footprints', needed to check footprint codes)"
+        )
     return _footprint_codes_cached(str(path), _stat(path), str(layout.root))
 
 
@@ -86,18 +88,22 @@ def _footprint_codes(layout: Layout) -> frozenset[str]:
 def _footprint_codes_cached(path: str, stamp: tuple[int, int], root: str) -> frozenset[str]:
     layout = Layout(Path(root))
     report = Report(validate.label(Path(path), layout.root))
-    columns = validate.validate(_resource("footprints", layout), Path(path), report, None,
-                                bib_keys(layout))
+    columns = validate.validate(
+        _resource("footprints", layout), Path(path), report, None, bib_keys(layout)
+    )
     if report.errors or columns is None:
-        raise DataError("footprints, needed to check footprint codes, is invalid:\n"
-                        + "\n".join(report.errors[:MAX_REPORTED]))
+        raise DataError(
+            "footprints, needed to check footprint codes, is invalid:\n"
+            + "\n".join(report.errors[:MAX_REPORTED])
+        )
     return frozenset(columns["stp17cd"])
 
 
 def _needs_footprints(res: dict) -> bool:
     return res.get("name") != "footprints" and any(
         fk["reference"]["resource"] == "footprints"
-        for fk in res.get("schema", {}).get("foreignKeys", []))
+        for fk in res.get("schema", {}).get("foreignKeys", [])
+    )
 
 
 def _run(res: dict, path: Path, layout: Layout) -> tuple[Report, dict[str, list] | None]:
@@ -120,8 +126,7 @@ def _load_cached(name: str, path: str, root: str, stamps: tuple) -> pd.DataFrame
     return frame
 
 
-def load(name: str, path: str | Path | None = None,
-         layout: Layout | None = None) -> pd.DataFrame:
+def load(name: str, path: str | Path | None = None, layout: Layout | None = None) -> pd.DataFrame:
     """One resource of ``data/`` as a typed, validated DataFrame.
 
     ``name`` is the resource name (``"footprints"``, ``"financial_gaps"``...). ``path``
@@ -138,8 +143,7 @@ def load(name: str, path: str | Path | None = None,
         raise DataError(f"{name} is not a table: use load_boundaries() for {res['path']}")
     file = Path(path) if path is not None else layout.data / res["path"]
     if not file.is_file():
-        raise DataError(f"{validate.label(file, layout.root)}: file not found (resource "
-                        f"{name!r})")
+        raise DataError(f"{validate.label(file, layout.root)}: file not found (resource {name!r})")
     record_read(file)
     stamps = [_stat(file), _stat(layout.data / PACKAGE), _stat(layout.bibliography)]
     if _needs_footprints(res):
@@ -185,9 +189,17 @@ def resources(layout: Layout | None = None) -> list[dict]:
                 rows = max(sum(1 for _ in csv.reader(fh)) - 1, 0)
         elif res["path"].endswith("json") and path.is_file():
             rows = len(json.loads(path.read_text(encoding="utf-8")).get("features", []))
-        out.append({"name": res["name"], "path": f"data/{res['path']}", "rows": rows,
-                    "title": res.get("title", ""), "description": res.get("description", ""),
-                    "sources": res.get("sources", []), "resource": res})
+        out.append(
+            {
+                "name": res["name"],
+                "path": f"data/{res['path']}",
+                "rows": rows,
+                "title": res.get("title", ""),
+                "description": res.get("description", ""),
+                "sources": res.get("sources", []),
+                "resource": res,
+            }
+        )
     return out
 
 
@@ -206,8 +218,7 @@ def check(path: Path | None = None, layout: Layout | None = None) -> tuple[list[
     if path is not None:
         path = Path(path)
         if path.is_dir():
-            return [f"{path}: is a folder; give one CSV file, or no path for the whole "
-                    "package"], []
+            return [f"{path}: is a folder; give one CSV file, or no path for the whole package"], []
         match = [r for r in desc["resources"] if Path(r["path"]).name == path.name]
         if not match:
             names = ", ".join(r["path"] for r in desc["resources"])
@@ -222,8 +233,9 @@ def check(path: Path | None = None, layout: Layout | None = None) -> tuple[list[
     errors: list[str] = []
     for res, file in targets:
         if not file.is_file():
-            errors.append(f"{validate.label(file, layout.root)}: file not found (resource "
-                          f"{res['name']!r})")
+            errors.append(
+                f"{validate.label(file, layout.root)}: file not found (resource {res['name']!r})"
+            )
             continue
         try:
             if res.get("type", "table") != "table":

@@ -138,8 +138,13 @@ def _read_rows(path: Path, report: Report) -> tuple[list[str], list[tuple[int, l
     return header, rows
 
 
-def validate(res: dict, path: Path, report: Report, footprint_codes: frozenset[str] | None,
-             bib_keys: frozenset[str]) -> dict[str, list] | None:
+def validate(
+    res: dict,
+    path: Path,
+    report: Report,
+    footprint_codes: frozenset[str] | None,
+    bib_keys: frozenset[str],
+) -> dict[str, list] | None:
     """Check one CSV against its resource ``res`` (from ``datapackage.json``); add what
     is wrong to ``report``; return its columns as parsed lists, or None when the
     structure is too broken to go on. ``footprint_codes`` checks foreign keys to
@@ -166,11 +171,19 @@ def validate(res: dict, path: Path, report: Report, footprint_codes: frozenset[s
     for line, cells in rows:
         if len(cells) != len(header):
             if len(cells) > len(header):
-                report.error(line, header[-1], f"{len(cells)} values for {len(header)} "
-                             f"columns: extra value(s) after the last column")
+                report.error(
+                    line,
+                    header[-1],
+                    f"{len(cells)} values for {len(header)} "
+                    f"columns: extra value(s) after the last column",
+                )
             else:
-                report.error(line, header[len(cells)], f"{len(cells)} values for "
-                             f"{len(header)} columns: this and later columns are missing")
+                report.error(
+                    line,
+                    header[len(cells)],
+                    f"{len(cells)} values for "
+                    f"{len(header)} columns: this and later columns are missing",
+                )
             continue
         lines.append(line)
         for f in fields:
@@ -189,11 +202,17 @@ def validate(res: dict, path: Path, report: Report, footprint_codes: frozenset[s
                 columns[n].append(None)
                 continue
             if "minimum" in c and value < c["minimum"]:
-                report.error(line, n, f"{text} is below the minimum {c['minimum']} "
-                             f"({f.get('description', '')})")
+                report.error(
+                    line,
+                    n,
+                    f"{text} is below the minimum {c['minimum']} ({f.get('description', '')})",
+                )
             if "maximum" in c and value > c["maximum"]:
-                report.error(line, n, f"{text} is above the maximum {c['maximum']} "
-                             f"({f.get('description', '')})")
+                report.error(
+                    line,
+                    n,
+                    f"{text} is above the maximum {c['maximum']} ({f.get('description', '')})",
+                )
             if "enum" in c and value not in c["enum"]:
                 report.error(line, n, f"{text!r} is not one of: {', '.join(map(str, c['enum']))}")
             if "pattern" in c and not re.fullmatch(c["pattern"], text):
@@ -206,8 +225,14 @@ def validate(res: dict, path: Path, report: Report, footprint_codes: frozenset[s
     return {"__lines__": lines, **columns}
 
 
-def _check_keys(res: dict, columns: dict[str, list], lines: list[int], report: Report,
-                footprint_codes: frozenset[str] | None, keys: frozenset[str]) -> None:
+def _check_keys(
+    res: dict,
+    columns: dict[str, list],
+    lines: list[int],
+    report: Report,
+    footprint_codes: frozenset[str] | None,
+    keys: frozenset[str],
+) -> None:
     schema = res["schema"]
     for f in schema["fields"]:
         if f.get("constraints", {}).get("unique"):
@@ -216,8 +241,12 @@ def _check_keys(res: dict, columns: dict[str, list], lines: list[int], report: R
                 if value is None:
                     continue
                 if value in seen:
-                    report.error(line, f["name"], f"duplicate value {value!r} (first at line "
-                                 f"{seen[value]}); values in this column must be unique")
+                    report.error(
+                        line,
+                        f["name"],
+                        f"duplicate value {value!r} (first at line "
+                        f"{seen[value]}); values in this column must be unique",
+                    )
                 else:
                     seen[value] = line
     pk = schema.get("primaryKey")
@@ -229,8 +258,12 @@ def _check_keys(res: dict, columns: dict[str, list], lines: list[int], report: R
             key = tuple(columns[k][i] for k in pk)
             if key in seen_keys:
                 shown = key if len(key) > 1 else key[0]
-                report.error(line, ", ".join(pk), f"duplicate primary key {shown!r} (first at "
-                             f"line {seen_keys[key]}); each row needs its own {', '.join(pk)}")
+                report.error(
+                    line,
+                    ", ".join(pk),
+                    f"duplicate primary key {shown!r} (first at "
+                    f"line {seen_keys[key]}); each row needs its own {', '.join(pk)}",
+                )
             else:
                 seen_keys[key] = line
     for fk in schema.get("foreignKeys", []):
@@ -240,17 +273,25 @@ def _check_keys(res: dict, columns: dict[str, list], lines: list[int], report: R
             continue
         for line, value in zip(lines, columns[fields[0]], strict=True):
             if value is not None and value not in footprint_codes:
-                report.error(line, fields[0], f"unknown footprint code {value!r}: not in "
-                             f"data/footprints.csv (E54000005 to E54000048)")
+                report.error(
+                    line,
+                    fields[0],
+                    f"unknown footprint code {value!r}: not in "
+                    f"data/footprints.csv (E54000005 to E54000048)",
+                )
     if "source_id" in columns:
         for line, value in zip(lines, columns["source_id"], strict=True):
             if value is not None and value not in keys:
-                report.error(line, "source_id", f"unknown source_id {value!r}: add an entry "
-                             f"with this key to references.bib")
+                report.error(
+                    line,
+                    "source_id",
+                    f"unknown source_id {value!r}: add an entry with this key to references.bib",
+                )
 
 
-def _check_share_sums(res: dict, columns: dict[str, list], lines: list[int],
-                      report: Report) -> None:
+def _check_share_sums(
+    res: dict, columns: dict[str, list], lines: list[int], report: Report
+) -> None:
     rule = res.get("stpbook:shareSums")
     if not rule:
         return
@@ -270,16 +311,25 @@ def _check_share_sums(res: dict, columns: dict[str, list], lines: list[int],
             report.notices.append(
                 f"{report.label}: {what}: {rule['field']} adds up to {total:g}% (more than "
                 f"{rule['max']}%), lines {line_list}; kept as reported and flagged "
-                f"{flag_value!r}")
+                f"{flag_value!r}"
+            )
         else:
-            report.error(lines[idx[0]], rule["field"],
-                         f"{what}: shares add up to {total:g}%, more than {rule['max']}% "
-                         f"(lines {line_list}); correct them, or if the source really says "
-                         f"so, set {flag_field} to {flag_value!r} on those rows")
+            report.error(
+                lines[idx[0]],
+                rule["field"],
+                f"{what}: shares add up to {total:g}%, more than {rule['max']}% "
+                f"(lines {line_list}); correct them, or if the source really says "
+                f"so, set {flag_field} to {flag_value!r} on those rows",
+            )
 
 
-_DTYPES = {"integer": "Int64", "number": "float64", "boolean": "boolean", "string": "str",
-           "year": "Int64"}
+_DTYPES = {
+    "integer": "Int64",
+    "number": "float64",
+    "boolean": "boolean",
+    "string": "str",
+    "year": "Int64",
+}
 
 
 def frame(res: dict, columns: dict[str, list]) -> pd.DataFrame:
@@ -298,8 +348,6 @@ def frame(res: dict, columns: dict[str, list]) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-
-
 def check_geojson(geo: Any, label: str, codes: frozenset[str]) -> list[str]:
     """What is wrong with the footprint boundaries ``geo`` (a parsed GeoJSON): it must be
     a FeatureCollection of Polygons or MultiPolygons, one per footprint in ``codes``."""
@@ -314,13 +362,18 @@ def check_geojson(geo: Any, label: str, codes: frozenset[str]) -> list[str]:
             errors.append(f"{label}, feature {i}, property 'stp17cd': missing")
         found.append(code)
         if (feat.get("geometry") or {}).get("type") not in ("Polygon", "MultiPolygon"):
-            errors.append(f"{label}, feature {i} ({code}), geometry: expected a Polygon or "
-                          "MultiPolygon")
+            errors.append(
+                f"{label}, feature {i} ({code}), geometry: expected a Polygon or MultiPolygon"
+            )
     if len(found) != len(codes) or len(set(found)) != len(found):
-        errors.append(f"{label}: expected {len(codes)} features with distinct stp17cd, found "
-                      f"{len(found)} ({len(set(found))} distinct)")
+        errors.append(
+            f"{label}: expected {len(codes)} features with distinct stp17cd, found "
+            f"{len(found)} ({len(set(found))} distinct)"
+        )
     if set(found) != set(codes):
         extra, lost = sorted(set(found) - set(codes), key=str), sorted(set(codes) - set(found))
-        errors.append(f"{label}, property 'stp17cd': codes differ from footprints.csv "
-                      f"(unknown {extra}, missing {lost})")
+        errors.append(
+            f"{label}, property 'stp17cd': codes differ from footprints.csv "
+            f"(unknown {extra}, missing {lost})"
+        )
     return errors

@@ -49,7 +49,8 @@ def density(population: Iterable[float], area_km2: Iterable[float]) -> np.ndarra
     area = _values(area_km2, "density (area_km2)")
     if pop.shape != area.shape:
         raise ParameterError(
-            f"density: {pop.size} populations but {area.size} areas; they must pair up")
+            f"density: {pop.size} populations but {area.size} areas; they must pair up"
+        )
     if (area <= 0).any():
         raise ParameterError("density: every area_km2 must be positive")
     return pop / area
@@ -62,8 +63,9 @@ def above_threshold(population: Iterable[float], threshold_m: float) -> dict[str
     The in-browser highlight in chapter 2 uses the same rule: population / 1e6 >= threshold.
     """
     if threshold_m < 0:
-        raise ParameterError(f"population_threshold must be zero or more (million), "
-                             f"got {threshold_m}")
+        raise ParameterError(
+            f"population_threshold must be zero or more (million), got {threshold_m}"
+        )
     pop = _values(population, "above_threshold")
     above = pop / 1e6 >= threshold_m
     total = pop.sum()
@@ -82,12 +84,16 @@ def per_region(footprints: pd.DataFrame) -> pd.DataFrame:
     missing = {"nhser17nm", "population_mid2016", "n_ccgs"} - set(footprints.columns)
     if missing:
         raise ParameterError(f"per_region: missing columns {sorted(missing)}")
-    out = (footprints.groupby("nhser17nm")
-           .agg(footprints=("population_mid2016", "size"),
-                population_m=("population_mid2016", lambda s: s.sum() / 1e6),
-                ccgs=("n_ccgs", "sum"))
-           .reset_index()
-           .sort_values(["footprints", "nhser17nm"], ascending=[False, True]))
+    out = (
+        footprints.groupby("nhser17nm")
+        .agg(
+            footprints=("population_mid2016", "size"),
+            population_m=("population_mid2016", lambda s: s.sum() / 1e6),
+            ccgs=("n_ccgs", "sum"),
+        )
+        .reset_index()
+        .sort_values(["footprints", "nhser17nm"], ascending=[False, True])
+    )
     out["mean_population_m"] = out["population_m"] / out["footprints"]
     return out.reset_index(drop=True)
 
@@ -100,8 +106,10 @@ def measure_column(footprints: pd.DataFrame, measure: str) -> pd.Series:
     if measure == "area_km2":
         return footprints["area_km2"].astype(float)
     if measure == "population_density":
-        return pd.Series(density(footprints["population_mid2016"], footprints["area_km2"]),
-                         index=footprints.index)
+        return pd.Series(
+            density(footprints["population_mid2016"], footprints["area_km2"]),
+            index=footprints.index,
+        )
     raise ParameterError(f"map_measure must be one of {', '.join(MEASURES)}, got {measure!r}")
 
 
@@ -116,11 +124,14 @@ def successors(footprints: pd.DataFrame, successors: pd.DataFrame) -> dict:
     system took a new name: renamed first, then merged, each by name)."""
     need = {"stp17cd", "successor_ics_name"} - set(successors.columns)
     if need or not {"stp17cd", "stp17nm"} <= set(footprints.columns):
-        raise ParameterError("successors: need footprints with stp17cd and stp17nm, and "
-                             f"successors with stp17cd and successor_ics_name (missing "
-                             f"{sorted(need) or 'footprint columns'})")
+        raise ParameterError(
+            "successors: need footprints with stp17cd and stp17nm, and "
+            f"successors with stp17cd and successor_ics_name (missing "
+            f"{sorted(need) or 'footprint columns'})"
+        )
     joined = footprints[["stp17cd", "stp17nm"]].merge(
-        successors[["stp17cd", "successor_ics_name"]], on="stp17cd", how="left")
+        successors[["stp17cd", "successor_ics_name"]], on="stp17cd", how="left"
+    )
     if len(joined) != len(footprints):
         raise ParameterError("successors: a footprint has more than one successor row")
     missing = joined.loc[joined["successor_ics_name"].isna(), "stp17cd"].tolist()
@@ -133,8 +144,12 @@ def successors(footprints: pd.DataFrame, successors: pd.DataFrame) -> dict:
     renamed = joined[~kept & ~is_merged].sort_values("stp17nm")
     joined_merged = joined[is_merged].sort_values(["successor_ics_name", "stp17nm"])
     changed = pd.concat([renamed, joined_merged])[["stp17nm", "successor_ics_name"]]
-    return {"systems": int(sizes.size), "merged": {k: int(v) for k, v in merged.items()},
-            "kept": int(kept.sum()), "changed": changed.reset_index(drop=True)}
+    return {
+        "systems": int(sizes.size),
+        "merged": {k: int(v) for k, v in merged.items()},
+        "kept": int(kept.sum()),
+        "changed": changed.reset_index(drop=True),
+    }
 
 
 def gap_per_head(gap_gbp_m: Iterable[float], population: Iterable[float]) -> np.ndarray:

@@ -49,37 +49,42 @@ def funding_bn(base_bn: float, funding_growth: float, years: int) -> float:
     return base_bn * (1 + funding_growth) ** years
 
 
-def do_nothing_gap(base_bn: float, demand_growth: float, funding_growth: float,
-                   years: int) -> float:
+def do_nothing_gap(
+    base_bn: float, demand_growth: float, funding_growth: float, years: int
+) -> float:
     """The gap between need and funding with no efficiency gains (GBP bn a year)."""
     return need_bn(base_bn, demand_growth, years) - funding_bn(base_bn, funding_growth, years)
 
 
-def cost_after_efficiency_bn(base_bn: float, demand_growth: float, efficiency_rate: float,
-                             years: int) -> float:
+def cost_after_efficiency_bn(
+    base_bn: float, demand_growth: float, efficiency_rate: float, years: int
+) -> float:
     """Cost of meeting demand when each year's care is delivered ``efficiency_rate``
     more cheaply than the last (compounding, GBP bn)."""
     _check(years, base_bn, demand_growth=demand_growth, efficiency_rate=efficiency_rate)
     return base_bn * ((1 + demand_growth) * (1 - efficiency_rate)) ** years
 
 
-def closed_by_efficiency(base_bn: float, demand_growth: float, efficiency_rate: float,
-                         years: int) -> float:
+def closed_by_efficiency(
+    base_bn: float, demand_growth: float, efficiency_rate: float, years: int
+) -> float:
     """How much of the do-nothing gap efficiency closes after ``years`` (GBP bn)."""
     return need_bn(base_bn, demand_growth, years) - cost_after_efficiency_bn(
-        base_bn, demand_growth, efficiency_rate, years)
+        base_bn, demand_growth, efficiency_rate, years
+    )
 
 
-def remaining_gap(base_bn: float, demand_growth: float, funding_growth: float,
-                  efficiency_rate: float, years: int) -> float:
+def remaining_gap(
+    base_bn: float, demand_growth: float, funding_growth: float, efficiency_rate: float, years: int
+) -> float:
     """The gap left after efficiency: what extra funding would have to cover (GBP bn).
     Negative when efficiency and funding together outrun demand."""
     return cost_after_efficiency_bn(base_bn, demand_growth, efficiency_rate, years) - funding_bn(
-        base_bn, funding_growth, years)
+        base_bn, funding_growth, years
+    )
 
 
-def efficiency_needed(base_bn: float, demand_growth: float, years: int,
-                      closed_bn: float) -> float:
+def efficiency_needed(base_bn: float, demand_growth: float, years: int, closed_bn: float) -> float:
     """The efficiency rate a year that closes ``closed_bn`` of the gap after ``years``."""
     _check(years, base_bn, demand_growth=demand_growth)
     if years == 0:
@@ -96,31 +101,39 @@ def average_growth(first: float, last: float, years: int) -> float:
     if years <= 0:
         raise ParameterError(f"average_growth: years must be at least 1, got {years}")
     if first <= 0 or last <= 0:
-        raise ParameterError(
-            f"average_growth: values must be positive, got {first} and {last}")
+        raise ParameterError(f"average_growth: values must be positive, got {first} and {last}")
     return (last / first) ** (1 / years) - 1
 
 
-def gap_path(base_bn: float, base_year: int, horizon_year: int, demand_growth: float,
-             funding_growth: float, efficiency_rate: float) -> pd.DataFrame:
+def gap_path(
+    base_bn: float,
+    base_year: int,
+    horizon_year: int,
+    demand_growth: float,
+    funding_growth: float,
+    efficiency_rate: float,
+) -> pd.DataFrame:
     """Year-by-year need, funding and gaps from ``base_year`` to ``horizon_year``
     (start years, inclusive). Columns in GBP bn at base-year prices."""
     if horizon_year < base_year:
-        raise ParameterError(
-            f"horizon_year {horizon_year} is before the base year {base_year}")
+        raise ParameterError(f"horizon_year {horizon_year} is before the base year {base_year}")
     rows = []
     for year in range(base_year, horizon_year + 1):
         t = year - base_year
-        rows.append({
-            "fiscal_year_start": year,
-            "financial_year": financial_year(year),
-            "years": t,
-            "need_bn": need_bn(base_bn, demand_growth, t),
-            "funding_bn": funding_bn(base_bn, funding_growth, t),
-            "do_nothing_gap_bn": do_nothing_gap(base_bn, demand_growth, funding_growth, t),
-            "closed_by_efficiency_bn": closed_by_efficiency(
-                base_bn, demand_growth, efficiency_rate, t),
-            "remaining_gap_bn": remaining_gap(
-                base_bn, demand_growth, funding_growth, efficiency_rate, t),
-        })
+        rows.append(
+            {
+                "fiscal_year_start": year,
+                "financial_year": financial_year(year),
+                "years": t,
+                "need_bn": need_bn(base_bn, demand_growth, t),
+                "funding_bn": funding_bn(base_bn, funding_growth, t),
+                "do_nothing_gap_bn": do_nothing_gap(base_bn, demand_growth, funding_growth, t),
+                "closed_by_efficiency_bn": closed_by_efficiency(
+                    base_bn, demand_growth, efficiency_rate, t
+                ),
+                "remaining_gap_bn": remaining_gap(
+                    base_bn, demand_growth, funding_growth, efficiency_rate, t
+                ),
+            }
+        )
     return pd.DataFrame(rows)

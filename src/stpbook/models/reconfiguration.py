@@ -31,22 +31,34 @@ from ..errors import ParameterError
 GREEN_BOOK_DISCOUNT_RATE = 0.035  # HM Treasury Green Book, years 0-30
 
 
-def _check(annual_saving: float, capital_cost: float, dual_running_years: int,
-           transition_cost: float, discount_rate: float, horizon_years: int) -> None:
-    for name, value in (("annual_saving", annual_saving), ("capital_cost", capital_cost),
-                        ("transition_cost", transition_cost)):
+def _check(
+    annual_saving: float,
+    capital_cost: float,
+    dual_running_years: int,
+    transition_cost: float,
+    discount_rate: float,
+    horizon_years: int,
+) -> None:
+    for name, value in (
+        ("annual_saving", annual_saving),
+        ("capital_cost", capital_cost),
+        ("transition_cost", transition_cost),
+    ):
         if value < 0:
             raise ParameterError(f"{name} is GBP m and must be zero or more, got {value}")
     if int(dual_running_years) != dual_running_years or dual_running_years < 0:
         raise ParameterError(
             f"dual_running_years must be a whole number of years, zero or more, "
-            f"got {dual_running_years}")
+            f"got {dual_running_years}"
+        )
     if int(horizon_years) != horizon_years or horizon_years < 1:
         raise ParameterError(
-            f"horizon_years must be a whole number of years, at least 1, got {horizon_years}")
+            f"horizon_years must be a whole number of years, at least 1, got {horizon_years}"
+        )
     if not -0.5 < discount_rate < 1:
         raise ParameterError(
-            f"discount_rate is a fraction a year between -0.5 and 1, got {discount_rate}")
+            f"discount_rate is a fraction a year between -0.5 and 1, got {discount_rate}"
+        )
 
 
 def annuity_factor(years: int, discount_rate: float) -> float:
@@ -58,8 +70,13 @@ def annuity_factor(years: int, discount_rate: float) -> float:
     return (1 - (1 + discount_rate) ** -years) / discount_rate
 
 
-def cash_flow(year: int, annual_saving: float, capital_cost: float, dual_running_years: int,
-              transition_cost: float) -> float:
+def cash_flow(
+    year: int,
+    annual_saving: float,
+    capital_cost: float,
+    dual_running_years: int,
+    transition_cost: float,
+) -> float:
     """Undiscounted cash flow in ``year`` (GBP m; negative is money spent)."""
     if year < 0:
         raise ParameterError(f"year must be zero or more, got {year}")
@@ -70,25 +87,44 @@ def cash_flow(year: int, annual_saving: float, capital_cost: float, dual_running
     return annual_saving
 
 
-def cumulative_discounted(year: int, annual_saving: float, capital_cost: float,
-                          dual_running_years: int, transition_cost: float,
-                          discount_rate: float = GREEN_BOOK_DISCOUNT_RATE) -> float:
+def cumulative_discounted(
+    year: int,
+    annual_saving: float,
+    capital_cost: float,
+    dual_running_years: int,
+    transition_cost: float,
+    discount_rate: float = GREEN_BOOK_DISCOUNT_RATE,
+) -> float:
     """Net present value of the cash flows of years 0..``year`` (GBP m), closed form."""
     if year < 0:
         raise ParameterError(f"year must be zero or more, got {year}")
     dual = min(year, dual_running_years)
     a_dual = annuity_factor(dual, discount_rate)
-    return (-capital_cost - transition_cost * a_dual
-            + annual_saving * (annuity_factor(year, discount_rate) - a_dual))
+    return (
+        -capital_cost
+        - transition_cost * a_dual
+        + annual_saving * (annuity_factor(year, discount_rate) - a_dual)
+    )
 
 
-def npv(annual_saving: float, capital_cost: float, dual_running_years: int,
-        transition_cost: float, discount_rate: float = GREEN_BOOK_DISCOUNT_RATE,
-        horizon_years: int = 30) -> float:
+def npv(
+    annual_saving: float,
+    capital_cost: float,
+    dual_running_years: int,
+    transition_cost: float,
+    discount_rate: float = GREEN_BOOK_DISCOUNT_RATE,
+    horizon_years: int = 30,
+) -> float:
     """Net present value over the appraisal horizon (GBP m at today's prices):
     the sum of each year's cash flow divided by ``(1 + discount_rate) ** year``."""
-    _check(annual_saving, capital_cost, dual_running_years, transition_cost,
-           discount_rate, horizon_years)
+    _check(
+        annual_saving,
+        capital_cost,
+        dual_running_years,
+        transition_cost,
+        discount_rate,
+        horizon_years,
+    )
     return sum(
         cash_flow(t, annual_saving, capital_cost, dual_running_years, transition_cost)
         / (1 + discount_rate) ** t
@@ -96,17 +132,30 @@ def npv(annual_saving: float, capital_cost: float, dual_running_years: int,
     )
 
 
-def payback_year(annual_saving: float, capital_cost: float, dual_running_years: int,
-                 transition_cost: float, discount_rate: float = GREEN_BOOK_DISCOUNT_RATE,
-                 horizon_years: int = 30) -> int | None:
+def payback_year(
+    annual_saving: float,
+    capital_cost: float,
+    dual_running_years: int,
+    transition_cost: float,
+    discount_rate: float = GREEN_BOOK_DISCOUNT_RATE,
+    horizon_years: int = 30,
+) -> int | None:
     """The first year in which the cumulative discounted cash flow is zero or more
     (discounted payback), or None when it never pays back within the horizon."""
-    _check(annual_saving, capital_cost, dual_running_years, transition_cost,
-           discount_rate, horizon_years)
+    _check(
+        annual_saving,
+        capital_cost,
+        dual_running_years,
+        transition_cost,
+        discount_rate,
+        horizon_years,
+    )
     total = 0.0
     for t in range(horizon_years + 1):
-        total += cash_flow(t, annual_saving, capital_cost, dual_running_years,
-                           transition_cost) / (1 + discount_rate) ** t
+        total += (
+            cash_flow(t, annual_saving, capital_cost, dual_running_years, transition_cost)
+            / (1 + discount_rate) ** t
+        )
         if total >= -1e-9 and (t > 0 or capital_cost == 0):
             return t
     return None
@@ -117,23 +166,40 @@ def payback_label(year: int | None) -> str:
     return "never" if year is None else f"year {year}"
 
 
-def appraisal(annual_saving: float, capital_cost: float, dual_running_years: int,
-              transition_cost: float, discount_rate: float = GREEN_BOOK_DISCOUNT_RATE,
-              horizon_years: int = 30) -> pd.DataFrame:
+def appraisal(
+    annual_saving: float,
+    capital_cost: float,
+    dual_running_years: int,
+    transition_cost: float,
+    discount_rate: float = GREEN_BOOK_DISCOUNT_RATE,
+    horizon_years: int = 30,
+) -> pd.DataFrame:
     """Year-by-year table: cash flow, discount factor, discounted and cumulative
     discounted cash flow (GBP m)."""
-    _check(annual_saving, capital_cost, dual_running_years, transition_cost,
-           discount_rate, horizon_years)
+    _check(
+        annual_saving,
+        capital_cost,
+        dual_running_years,
+        transition_cost,
+        discount_rate,
+        horizon_years,
+    )
     rows, total = [], 0.0
     for t in range(horizon_years + 1):
         flow = cash_flow(t, annual_saving, capital_cost, dual_running_years, transition_cost)
         factor = 1 / (1 + discount_rate) ** t
         total += flow * factor
-        phase = "capital" if t == 0 else ("dual running" if t <= dual_running_years
-                                           else "saving")
-        rows.append({"year": t, "phase": phase, "cash_flow_gbp_m": flow,
-                     "discount_factor": factor, "discounted_gbp_m": flow * factor,
-                     "cumulative_discounted_gbp_m": total})
+        phase = "capital" if t == 0 else ("dual running" if t <= dual_running_years else "saving")
+        rows.append(
+            {
+                "year": t,
+                "phase": phase,
+                "cash_flow_gbp_m": flow,
+                "discount_factor": factor,
+                "discounted_gbp_m": flow * factor,
+                "cumulative_discounted_gbp_m": total,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -142,5 +208,6 @@ def capital_ratio(needed_gbp_m: float, offered_gbp_m: float) -> float:
     if needed_gbp_m < 0 or offered_gbp_m <= 0:
         raise ParameterError(
             f"capital needed must be zero or more and capital offered positive (GBP m), "
-            f"got {needed_gbp_m} and {offered_gbp_m}")
+            f"got {needed_gbp_m} and {offered_gbp_m}"
+        )
     return needed_gbp_m / offered_gbp_m

@@ -69,18 +69,25 @@ def activity_programme(assumptions: pd.DataFrame) -> pd.DataFrame:
     """Per activity area: the probability that a plan assumes a cut, and the triangular
     distribution (low, mode, high, in %) of its size. ``assumptions`` is the data package's
     activity_assumptions table (Nuffield Trust, 2017)."""
-    need = {"activity_area", "n_stps_assuming_reduction", "min_reduction_pct",
-            "max_reduction_pct", "mean_reduction_pct"}
+    need = {
+        "activity_area",
+        "n_stps_assuming_reduction",
+        "min_reduction_pct",
+        "max_reduction_pct",
+        "mean_reduction_pct",
+    }
     missing = need - set(assumptions.columns)
     if missing:
         raise ParameterError(f"activity_assumptions: missing columns {sorted(missing)}")
-    out = pd.DataFrame({
-        "activity_area": assumptions["activity_area"],
-        "probability": assumptions["n_stps_assuming_reduction"].astype(float) / N_FOOTPRINTS,
-        "low": assumptions["min_reduction_pct"].astype(float),
-        "high": assumptions["max_reduction_pct"].astype(float),
-        "mean": assumptions["mean_reduction_pct"].astype(float),
-    })
+    out = pd.DataFrame(
+        {
+            "activity_area": assumptions["activity_area"],
+            "probability": assumptions["n_stps_assuming_reduction"].astype(float) / N_FOOTPRINTS,
+            "low": assumptions["min_reduction_pct"].astype(float),
+            "high": assumptions["max_reduction_pct"].astype(float),
+            "mean": assumptions["mean_reduction_pct"].astype(float),
+        }
+    )
     out["mode"] = (3 * out["mean"] - out["low"] - out["high"]).clip(out["low"], out["high"])
     return out.reset_index(drop=True)
 
@@ -100,8 +107,12 @@ def draw(programme: pd.DataFrame, activity_share: float, draws: int, seed: int) 
     draws = int(draws)
     k = len(programme)
     assumes = rng.random((draws, k)) < programme["probability"].to_numpy()
-    cuts = rng.triangular(programme["low"].to_numpy(), programme["mode"].to_numpy(),
-                          programme["high"].to_numpy(), size=(draws, k))
+    cuts = rng.triangular(
+        programme["low"].to_numpy(),
+        programme["mode"].to_numpy(),
+        programme["high"].to_numpy(),
+        size=(draws, k),
+    )
     total = (assumes * cuts).sum(axis=1)
     alpha = np.minimum(1.0, activity_share * total / expected_total_cut(programme))
     x = rng.uniform(1 - DELIVERY_SPREAD, 1 + DELIVERY_SPREAD, draws)
@@ -109,8 +120,13 @@ def draw(programme: pd.DataFrame, activity_share: float, draws: int, seed: int) 
     return Draws(alpha=alpha, x=x, y=y)
 
 
-def remaining_gap(d: Draws, gap_gbp_m: float, efficiency_delivered: float,
-                  activity_reduction_achieved: float, extra_funding_gbp_m: float) -> np.ndarray:
+def remaining_gap(
+    d: Draws,
+    gap_gbp_m: float,
+    efficiency_delivered: float,
+    activity_reduction_achieved: float,
+    extra_funding_gbp_m: float,
+) -> np.ndarray:
     """The gap left in each draw (GBP m a year; negative is a surplus)."""
     if gap_gbp_m < 0:
         raise ParameterError(f"gap_gbp_m must be zero or more, got {gap_gbp_m}")
@@ -118,26 +134,46 @@ def remaining_gap(d: Draws, gap_gbp_m: float, efficiency_delivered: float,
         raise ParameterError(f"extra_funding_gbp_m must be zero or more, got {extra_funding_gbp_m}")
     _check_share("efficiency_delivered", efficiency_delivered)
     _check_share("activity_reduction_achieved", activity_reduction_achieved)
-    closed = gap_gbp_m * ((1 - d.alpha) * efficiency_delivered * d.x
-                          + d.alpha * activity_reduction_achieved * d.y)
+    closed = gap_gbp_m * (
+        (1 - d.alpha) * efficiency_delivered * d.x + d.alpha * activity_reduction_achieved * d.y
+    )
     return gap_gbp_m - closed - extra_funding_gbp_m
 
 
-def simulate(gap_gbp_m: float, programme: pd.DataFrame, efficiency_delivered: float,
-             activity_reduction_achieved: float, extra_funding_gbp_m: float = 0.0,
-             activity_share: float = 0.3, draws: int = 10_000, seed: int = 2016) -> np.ndarray:
+def simulate(
+    gap_gbp_m: float,
+    programme: pd.DataFrame,
+    efficiency_delivered: float,
+    activity_reduction_achieved: float,
+    extra_funding_gbp_m: float = 0.0,
+    activity_share: float = 0.3,
+    draws: int = 10_000,
+    seed: int = 2016,
+) -> np.ndarray:
     """Remaining gap in each of ``draws`` draws (GBP m a year), reproducible by ``seed``."""
-    return remaining_gap(draw(programme, activity_share, draws, seed), gap_gbp_m,
-                         efficiency_delivered, activity_reduction_achieved, extra_funding_gbp_m)
+    return remaining_gap(
+        draw(programme, activity_share, draws, seed),
+        gap_gbp_m,
+        efficiency_delivered,
+        activity_reduction_achieved,
+        extra_funding_gbp_m,
+    )
 
 
-def expected_remaining_gap(gap_gbp_m: float, efficiency_delivered: float,
-                           activity_reduction_achieved: float, extra_funding_gbp_m: float,
-                           mean_alpha: float) -> float:
+def expected_remaining_gap(
+    gap_gbp_m: float,
+    efficiency_delivered: float,
+    activity_reduction_achieved: float,
+    extra_funding_gbp_m: float,
+    mean_alpha: float,
+) -> float:
     """The analytic mean of ``simulate`` given the mean activity share ``mean_alpha``
     (the delivery multipliers have mean 1 and are independent of ``alpha``)."""
-    return gap_gbp_m * (1 - (1 - mean_alpha) * efficiency_delivered
-                        - mean_alpha * activity_reduction_achieved) - extra_funding_gbp_m
+    return (
+        gap_gbp_m
+        * (1 - (1 - mean_alpha) * efficiency_delivered - mean_alpha * activity_reduction_achieved)
+        - extra_funding_gbp_m
+    )
 
 
 def summarise(remaining: np.ndarray, gap_gbp_m: float) -> dict[str, float]:
@@ -151,8 +187,9 @@ def summarise(remaining: np.ndarray, gap_gbp_m: float) -> dict[str, float]:
     return out
 
 
-def per_pound(d: Draws, efficiency_delivered: float,
-              activity_reduction_achieved: float) -> np.ndarray:
+def per_pound(
+    d: Draws, efficiency_delivered: float, activity_reduction_achieved: float
+) -> np.ndarray:
     """The gap left per GBP 1 of published gap, with no extra funding, draw by draw
     (``Z``; negative is a surplus). For any plan, ``R = G * Z - F`` exactly as
     ``remaining_gap`` computes it (up to rounding): the same draws serve every plan, so
@@ -160,8 +197,9 @@ def per_pound(d: Draws, efficiency_delivered: float,
     return remaining_gap(d, 1.0, efficiency_delivered, activity_reduction_achieved, 0.0)
 
 
-def per_pound_summary(d: Draws, efficiency_values: np.ndarray,
-                      activity_reduction_achieved: float) -> pd.DataFrame:
+def per_pound_summary(
+    d: Draws, efficiency_values: np.ndarray, activity_reduction_achieved: float
+) -> pd.DataFrame:
     """Quantiles (``QUANTILES``) and mean of ``Z`` for each efficiency value: one row
     per value. A plan's own quantiles are ``G * q - F`` (``G`` > 0)."""
     rows = []
@@ -169,15 +207,23 @@ def per_pound_summary(d: Draws, efficiency_values: np.ndarray,
         e = round(float(e), 6)
         z = per_pound(d, e, activity_reduction_achieved)
         qs = np.quantile(z, QUANTILES)
-        rows.append({"efficiency_delivered": e,
-                     **{f"q{round(q * 100):02d}": float(v) for q, v in zip(QUANTILES, qs)},
-                     "mean": float(z.mean())})
+        rows.append(
+            {
+                "efficiency_delivered": e,
+                **{f"q{round(q * 100):02d}": float(v) for q, v in zip(QUANTILES, qs)},
+                "mean": float(z.mean()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def closed_shares(d: Draws, efficiency_values: np.ndarray,
-                  activity_reduction_achieved: float, gaps_gbp_m: np.ndarray,
-                  funding_values_gbp_m: np.ndarray) -> np.ndarray:
+def closed_shares(
+    d: Draws,
+    efficiency_values: np.ndarray,
+    activity_reduction_achieved: float,
+    gaps_gbp_m: np.ndarray,
+    funding_values_gbp_m: np.ndarray,
+) -> np.ndarray:
     """The share of draws that close the whole gap (``R <= 0``) for every plan gap,
     efficiency value and extra funding: an array of shape (gaps, efficiencies, fundings).
     ``R = G * Z - F <= 0`` is ``Z <= F / G``, counted on the sorted draws."""

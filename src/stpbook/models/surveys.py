@@ -24,8 +24,7 @@ LEVELS = ("low", "medium", "high")
 
 # The HSJ's five answers grouped into the blog's three levels: the grouping that makes
 # the counts reproduce the blog's 66% and 1% (18 + 47 = 65 of 99 is 65.7%).
-COUNT_GROUPS = {"low": ("very low", "low"), "medium": ("moderate",),
-                "high": ("high", "very high")}
+COUNT_GROUPS = {"low": ("very low", "low"), "medium": ("moderate",), "high": ("high", "very high")}
 
 
 def _check(reported: Mapping[str, float]) -> None:
@@ -35,7 +34,8 @@ def _check(reported: Mapping[str, float]) -> None:
     for key in LEVELS:
         if not 0 <= reported[key] <= 100:
             raise ParameterError(
-                f"survey share {key!r} is a percentage from 0 to 100, got {reported[key]}")
+                f"survey share {key!r} is a percentage from 0 to 100, got {reported[key]}"
+            )
 
 
 def as_reported(reported: Mapping[str, float]) -> dict[str, float]:
@@ -54,18 +54,22 @@ def rescaled(reported: Mapping[str, float]) -> dict[str, float]:
     return {k: 100 * reported[k] / total for k in LEVELS}
 
 
-def low_is_65_low_or_very_low(reported: Mapping[str, float],
-                              low_or_very_low: float = 65.0) -> dict[str, float]:
+def low_is_65_low_or_very_low(
+    reported: Mapping[str, float], low_or_very_low: float = 65.0
+) -> dict[str, float]:
     """Take "low" from PA Consulting's own summary (65% had low or very low
     confidence), keep "high" as printed and give "medium" the rest. Assumes the
     medium share is the one misprinted."""
     _check(reported)
     if not 0 <= low_or_very_low + reported["high"] <= 100:
         raise ParameterError(
-            f"low ({low_or_very_low}) and high ({reported['high']}) exceed 100% together")
-    return {"low": float(low_or_very_low),
-            "medium": 100.0 - low_or_very_low - reported["high"],
-            "high": float(reported["high"])}
+            f"low ({low_or_very_low}) and high ({reported['high']}) exceed 100% together"
+        )
+    return {
+        "low": float(low_or_very_low),
+        "medium": 100.0 - low_or_very_low - reported["high"],
+        "high": float(reported["high"]),
+    }
 
 
 def medium_is_33(reported: Mapping[str, float]) -> dict[str, float]:
@@ -75,7 +79,8 @@ def medium_is_33(reported: Mapping[str, float]) -> dict[str, float]:
     rest = 100.0 - reported["low"] - reported["high"]
     if rest < 0:
         raise ParameterError(
-            f"low ({reported['low']}) and high ({reported['high']}) exceed 100% together")
+            f"low ({reported['low']}) and high ({reported['high']}) exceed 100% together"
+        )
     return {"low": float(reported["low"]), "medium": rest, "high": float(reported["high"])}
 
 
@@ -99,7 +104,8 @@ def reading(name: str, reported: Mapping[str, float]) -> dict[str, float]:
     """Apply the reading called ``name`` (one of READINGS) to the printed shares."""
     if name not in READINGS:
         raise ParameterError(
-            f"survey_reading {name!r} is unknown; choose one of {', '.join(READINGS)}")
+            f"survey_reading {name!r} is unknown; choose one of {', '.join(READINGS)}"
+        )
     return READINGS[name](reported)
 
 
@@ -115,8 +121,15 @@ def all_readings(reported: Mapping[str, float]) -> list[dict[str, object]]:
         shares = reading(name, reported)
         whole = total(shares)
         for level in LEVELS:
-            rows.append({"reading": name, "description": DESCRIPTIONS[name], "level": level,
-                         "share_pct": shares[level], "total_pct": whole})
+            rows.append(
+                {
+                    "reading": name,
+                    "description": DESCRIPTIONS[name],
+                    "level": level,
+                    "share_pct": shares[level],
+                    "total_pct": whole,
+                }
+            )
     return rows
 
 
@@ -132,5 +145,7 @@ def from_counts(counts: Mapping[str, int]) -> dict[str, float]:
     respondents = sum(counts.values())
     if respondents == 0:
         raise ParameterError("survey counts: no respondents")
-    return {level: 100 * sum(counts.get(a, 0) for a in answers) / respondents
-            for level, answers in COUNT_GROUPS.items()}
+    return {
+        level: 100 * sum(counts.get(a, 0) for a in answers) / respondents
+        for level, answers in COUNT_GROUPS.items()
+    }

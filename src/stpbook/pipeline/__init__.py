@@ -13,5 +13,14 @@ from .book import BookSummary, make_book, plan
 from .execute import ChapterResult, Job, execute_chapters, execute_notebook, strip_volatile
 from .runs import run_one
 
-__all__ = ["BookSummary", "ChapterResult", "Job", "execute_chapters", "execute_notebook",
-           "make_book", "plan", "run_one", "strip_volatile"]
+__all__ = [
+    "BookSummary",
+    "ChapterResult",
+    "Job",
+    "execute_chapters",
+    "execute_notebook",
+    "make_book",
+    "plan",
+    "run_one",
+    "strip_volatile",
+]

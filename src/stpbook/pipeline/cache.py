@@ -34,9 +34,22 @@ from .files import file_sha, write_atomic
 
 PACKAGE = Path(__file__).resolve().parents[1]  # src/stpbook
 # What every chapter can import, relative to the package (plus its own recipe module).
-SHARED_CODE = ("__init__.py", "errors.py", "layout.py", "context.py", "parameters.py",
-               "bibliography.py", "widgets.py", "tables.py", "vendor.py", "data/*.py",
-               "models/*.py", "charts/*.py", "chapters/__init__.py", "chapters/_*.py")
+SHARED_CODE = (
+    "__init__.py",
+    "errors.py",
+    "layout.py",
+    "context.py",
+    "parameters.py",
+    "bibliography.py",
+    "widgets.py",
+    "tables.py",
+    "vendor.py",
+    "data/*.py",
+    "models/*.py",
+    "charts/*.py",
+    "chapters/__init__.py",
+    "chapters/_*.py",
+)
 
 
 def chapter_code(notebook: Path) -> list[Path]:
@@ -64,8 +77,7 @@ def params_digest(params: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def key(notebook: Path, params: dict[str, Any], reads: list[str], code: str,
-        layout: Layout) -> str:
+def key(notebook: Path, params: dict[str, Any], reads: list[str], code: str, layout: Layout) -> str:
     """The key a chapter's executed notebook is stored under."""
     h = hashlib.sha256()
     h.update(notebook.read_bytes())
@@ -120,8 +132,7 @@ class Entry:
             previous = json.loads(self.record.read_text(encoding="utf-8")).get("key")
         except (OSError, ValueError, AttributeError):
             pass
-        record = {"key": key_, "reads": reads, "params": self.params,
-                  "seconds": round(seconds, 2)}
+        record = {"key": key_, "reads": reads, "params": self.params, "seconds": round(seconds, 2)}
         write_atomic(self.record, json.dumps(record, indent=1, sort_keys=True).encode())
         if previous and previous != key_:
             self._forget(previous)

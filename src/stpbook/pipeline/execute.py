@@ -91,8 +91,14 @@ def pipeline_environment(layout: Layout) -> Iterator[None]:
                         os.environ[name] = value
 
 
-def execute_notebook(notebook: Path, output: Path, params: dict[str, Any], cwd: Path,
-                     layout: Layout, kernel_name: str = KERNEL_NAME) -> None:
+def execute_notebook(
+    notebook: Path,
+    output: Path,
+    params: dict[str, Any],
+    cwd: Path,
+    layout: Layout,
+    kernel_name: str = KERNEL_NAME,
+) -> None:
     """Run one notebook with papermill, then fix the numbers its prose cites
     (``inline.resolve``). Raises ExecutionError naming the chapter, the cell and the
     error; what papermill wrote of the failed notebook is left at ``output``."""
@@ -103,8 +109,13 @@ def execute_notebook(notebook: Path, output: Path, params: dict[str, Any], cwd: 
     try:
         with pipeline_environment(layout):
             papermill.execute_notebook(
-                str(source), str(output), parameters=params, kernel_name=kernel_name,
-                progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                str(source),
+                str(output),
+                parameters=params,
+                kernel_name=kernel_name,
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=False,
                 # The kernel's working directory, set per kernel: papermill's own ``cwd``
                 # changes the whole process's directory, which threads would race on.
                 resources={"metadata": {"path": str(cwd)}},
@@ -123,9 +134,10 @@ def execute_notebook(notebook: Path, output: Path, params: dict[str, Any], cwd: 
                 f"{notebook.stem}: a cell ran longer than {CELL_TIMEOUT} s and was stopped "
                 f"(STPBOOK_CELL_TIMEOUT sets the limit): {str(exc).splitlines()[0]}"
             ) from None
-        raise ExecutionError(f"{notebook.stem}: could not execute: "
-                             f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
-                             ) from None
+        raise ExecutionError(
+            f"{notebook.stem}: could not execute: "
+            f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+        ) from None
     finally:
         if source != notebook:
             source.unlink(missing_ok=True)
@@ -165,8 +177,9 @@ def traced_reads(work: Path, root: Path) -> list[str]:
     return sorted(found)
 
 
-def run_chapter_cached(layout: Layout, job: Job, log: Callable[[str], None] = print,
-                       kernel_name: str = KERNEL_NAME) -> ChapterResult:
+def run_chapter_cached(
+    layout: Layout, job: Job, log: Callable[[str], None] = print, kernel_name: str = KERNEL_NAME
+) -> ChapterResult:
     """Return the job's executed notebook from the cache, or execute it."""
     notebook, params, label = job.notebook, job.params, job.label
     start = time.perf_counter()
@@ -186,19 +199,18 @@ def run_chapter_cached(layout: Layout, job: Job, log: Callable[[str], None] = pr
                 failed = ensure(layout.failed) / f"{label}.ipynb"
                 shutil.move(str(output), failed)
                 message += f"; the failed notebook is at {failed}"
-            return ChapterResult(label, "failed", time.perf_counter() - start, None,
-                                 message)
+            return ChapterResult(label, "failed", time.perf_counter() - start, None, message)
         strip_volatile(output)
         reads = traced_reads(work, layout.root)
         stored = entry.store(output, reads, code, time.perf_counter() - start)
-        return ChapterResult(label, "executed", time.perf_counter() - start, stored,
-                             reads=reads)
+        return ChapterResult(label, "executed", time.perf_counter() - start, stored, reads=reads)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def execute_chapters(layout: Layout, jobs: list[Job], workers: int | None = None,
-                     log: Callable[[str], None] = print) -> list[ChapterResult]:
+def execute_chapters(
+    layout: Layout, jobs: list[Job], workers: int | None = None, log: Callable[[str], None] = print
+) -> list[ChapterResult]:
     """Execute (or fetch from the cache) every job, ``workers`` at a time, one progress
     line per job; results in the order of ``jobs``. Raises ExecutionError naming every
     job that failed, after all have finished."""
@@ -211,9 +223,11 @@ def execute_chapters(layout: Layout, jobs: list[Job], workers: int | None = None
             for done, future in enumerate(as_completed(futures), start=1):
                 result = future.result()
                 results.append(result)
-                log(f"[{done}/{len(jobs)}] {result.chapter}: {what[result.status]} "
+                log(
+                    f"[{done}/{len(jobs)}] {result.chapter}: {what[result.status]} "
                     f"({result.seconds:.1f} s)"
-                    + (f"\n    {result.message}" if result.message else ""))
+                    + (f"\n    {result.message}" if result.message else "")
+                )
         except BaseException:
             for future in futures:
                 future.cancel()

@@ -56,9 +56,16 @@ def with_evaluation(notebook: Path, target: Path) -> Path:
     found = expressions(nb)
     if not found:
         return notebook
-    nb["cells"].append({"cell_type": "code", "execution_count": None, "id": CELL_ID,
-                        "metadata": {"tags": ["remove-cell"]}, "outputs": [],
-                        "source": _PROGRAM.format(expressions=found, mark=MARK)})
+    nb["cells"].append(
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": CELL_ID,
+            "metadata": {"tags": ["remove-cell"]},
+            "outputs": [],
+            "source": _PROGRAM.format(expressions=found, mark=MARK),
+        }
+    )
     target.write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
     return target
 
@@ -76,17 +83,19 @@ def resolve(executed: Path, chapter: str) -> None:
     cell = next((c for c in nb.cells if c.get("id") == CELL_ID), None)
     if cell is None:
         return
-    text = "".join(o.get("text", "") for o in cell.get("outputs", [])
-                   if o.get("output_type") == "stream")
+    text = "".join(
+        o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream"
+    )
     line = next((ln for ln in text.splitlines() if ln.startswith(MARK)), None)
     if line is None:
         raise ExecutionError(f"{chapter}: the values of its {{eval}} roles were not printed")
-    found = json.loads(line[len(MARK):])
+    found = json.loads(line[len(MARK) :])
     if found["errors"]:
         expr, error = next(iter(found["errors"].items()))
-        raise ExecutionError(f"{chapter}: the prose's {{eval}}`{expr}` failed: {error}"
-                             + (f" (and {len(found['errors']) - 1} more)"
-                                if len(found["errors"]) > 1 else ""))
+        raise ExecutionError(
+            f"{chapter}: the prose's {{eval}}`{expr}` failed: {error}"
+            + (f" (and {len(found['errors']) - 1} more)" if len(found["errors"]) > 1 else "")
+        )
     values = found["values"]
     nb.cells = [c for c in nb.cells if c.get("id") != CELL_ID]
     for c in nb.cells:

@@ -32,8 +32,10 @@ def exclusive(build: Path) -> Iterator[None]:
         except BlockingIOError:
             fh.seek(0)
             holder = fh.read().strip() or "another process"
-            raise Busy(f"another build of this book is running (process {holder}, lock "
-                       f"{path}); wait for it to finish") from None
+            raise Busy(
+                f"another build of this book is running (process {holder}, lock "
+                f"{path}); wait for it to finish"
+            ) from None
         fh.seek(0)
         fh.truncate()
         fh.write(str(os.getpid()))

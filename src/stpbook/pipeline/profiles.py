@@ -74,15 +74,26 @@ def settings(layout: Layout) -> Profiles | None:
     table = layout.root / spec["table"]
     with open(table, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    return Profiles(layout.root / spec["notebook"], spec["parameter"], rows, spec["key"],
-                    spec["title"], spec["group"], spec["pages"], spec["under"], layout.root)
+    return Profiles(
+        layout.root / spec["notebook"],
+        spec["parameter"],
+        rows,
+        spec["key"],
+        spec["title"],
+        spec["group"],
+        spec["pages"],
+        spec["under"],
+        layout.root,
+    )
 
 
 def jobs(layout: Layout, scenario: Scenario, profiles: Profiles) -> list[Job]:
     """One job per row, with the scenario's values for the profile notebook."""
     base = scenario.for_chapter(profiles.notebook)
-    return [Job(profiles.notebook, {**base, profiles.parameter: row[profiles.key]},
-                profiles.page(row)) for row in profiles.rows]
+    return [
+        Job(profiles.notebook, {**base, profiles.parameter: row[profiles.key]}, profiles.page(row))
+        for row in profiles.rows
+    ]
 
 
 def region_list(profiles: Profiles, rows: list[dict[str, str]]) -> list[str]:
@@ -94,9 +105,12 @@ def region_list(profiles: Profiles, rows: list[dict[str, str]]) -> list[str]:
     from ..chapters import footprint_index
     from ..layout import Layout
 
+    if profiles.root is None:  # no book folder: no data to read
+        return []
     try:
         frame = footprint_index.footprint_table(
-            footprint_index.inputs(Layout(profiles.root))).set_index("stp17cd")
+            footprint_index.inputs(Layout(profiles.root))
+        ).set_index("stp17cd")
     except Exception:  # noqa: BLE001 - the plain list of links is still worth having
         return []
     out = []
@@ -106,19 +120,27 @@ def region_list(profiles: Profiles, rows: list[dict[str, str]]) -> list[str]:
             return []
         f = frame.loc[code]
         people = f"{f['population_mid2016'] / 1e6:.2f} million people" + (
-            " (this book's estimate)" if f["population_basis"] == "apportioned" else "")
-        gap = (f"a published gap of £{f['gap_gbp_m']:,.0f}m a year by 2020/21"
-               if f["gap_gbp_m"] == f["gap_gbp_m"] else
-               f"published gap: {f['gap_words']}")
-        rating = (f"rated \"{f['rating'].lower()}\" in July 2017"
-                  if f["rating"] != footprint_index.NOT_FOUND
-                  else "July 2017 rating not found in the sources")
+            " (this book's estimate)" if f["population_basis"] == "apportioned" else ""
+        )
+        gap = (
+            f"a published gap of £{f['gap_gbp_m']:,.0f}m a year by 2020/21"
+            if f["gap_gbp_m"] == f["gap_gbp_m"]
+            else f"published gap: {f['gap_words']}"
+        )
+        rating = (
+            f'rated "{f["rating"].lower()}" in July 2017'
+            if f["rating"] != footprint_index.NOT_FOUND
+            else "July 2017 rating not found in the sources"
+        )
         out.append(f"- [{row[profiles.title]}](./{code}.ipynb): {people}; {gap}; {rating}.")
-    return out + ["", "People: Office for National Statistics, mid-2016 estimates. Gap: each "
-                  "plan's published do-nothing gap, where the book found a usable one; \"none "
-                  "found\" and \"doubtful\" are not zeros. Rating: NHS England's dashboard "
-                  "of 21 July 2017 rated all 44 footprints, but the sources name only some "
-                  "of the ratings. Each footprint's page gives its sources."]
+    return out + [
+        "",
+        "People: Office for National Statistics, mid-2016 estimates. Gap: each "
+        "plan's published do-nothing gap, where the book found a usable one; \"none "
+        'found" and "doubtful" are not zeros. Rating: NHS England\'s dashboard '
+        "of 21 July 2017 rated all 44 footprints, but the sources name only some "
+        "of the ratings. Each footprint's page gives its sources.",
+    ]
 
 
 def group_pages(profiles: Profiles) -> dict[str, bytes]:
@@ -127,23 +149,32 @@ def group_pages(profiles: Profiles) -> dict[str, bytes]:
     links alone) (site path -> Markdown)."""
     out = {}
     for group, rows in profiles.groups().items():
-        lines = [f"# {group}", "",
-                 f"The {len(rows)} footprints (Sustainability and Transformation Plan areas) "
-                 f"of the {group} region of NHS England in 2017. Each profile gives the "
-                 "footprint's population, its published gap, its proposed hospital changes "
-                 "and what became of them.", ""]
+        lines = [
+            f"# {group}",
+            "",
+            f"The {len(rows)} footprints (Sustainability and Transformation Plan areas) "
+            f"of the {group} region of NHS England in 2017. Each profile gives the "
+            "footprint's population, its published gap, its proposed hospital changes "
+            "and what became of them.",
+            "",
+        ]
         listed = region_list(profiles, rows) if profiles.root else []
-        lines += listed or [f"- [{row[profiles.title]}](./{row[profiles.key]}.ipynb)"
-                           for row in rows]
+        lines += listed or [
+            f"- [{row[profiles.title]}](./{row[profiles.key]}.ipynb)" for row in rows
+        ]
         out[f"{profiles.pages}/{slug(group)}.md"] = ("\n".join(lines) + "\n").encode()
     return out
 
 
 def with_profiles(toc: dict[str, Any], profiles: Profiles) -> dict[str, Any]:
     """The table of contents with the group pages and the profiles under ``under``."""
-    sections = [{"file": f"{profiles.pages}/{slug(group)}",
-                 "sections": [{"file": profiles.page(row)} for row in rows]}
-                for group, rows in profiles.groups().items()]
+    sections = [
+        {
+            "file": f"{profiles.pages}/{slug(group)}",
+            "sections": [{"file": profiles.page(row)} for row in rows],
+        }
+        for group, rows in profiles.groups().items()
+    ]
 
     def visit(entries: list[dict[str, Any]]) -> bool:
         for entry in entries:
@@ -157,5 +188,6 @@ def with_profiles(toc: dict[str, Any], profiles: Profiles) -> dict[str, Any]:
     for part in toc.get("parts", []):
         if visit(part.get("chapters", [])):
             return toc
-    raise Refused(f"_toc.yml: stpbook.profiles.under {profiles.under!r} is not in the "
-                  "table of contents")
+    raise Refused(
+        f"_toc.yml: stpbook.profiles.under {profiles.under!r} is not in the table of contents"
+    )

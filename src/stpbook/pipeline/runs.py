@@ -46,7 +46,8 @@ def notebook_html(notebook: Path, title: str) -> str:
     with warnings.catch_warnings():  # glue's papermill.record outputs have no HTML form
         warnings.simplefilter("ignore", UserWarning)
         body, _ = HTMLExporter(template_name="basic").from_notebook_node(
-            nbformat.read(str(notebook), as_version=4))
+            nbformat.read(str(notebook), as_version=4)
+        )
     return RUN_PAGE.format(title=html.escape(title), body=body)
 
 
@@ -58,8 +59,9 @@ def _reserve(target: Path, force: bool) -> Path | None:
         return None
     except FileExistsError:
         if not force:
-            raise Refused(f"{target} already exists; choose another --name or pass "
-                          "--force") from None
+            raise Refused(
+                f"{target} already exists; choose another --name or pass --force"
+            ) from None
     if target.is_symlink() or not target.is_dir():
         raise Refused(f"{target} exists and is not a run folder; remove it first")
     aside = target.with_name(f".{target.name}.replaced-{os.getpid()}")
@@ -68,9 +70,15 @@ def _reserve(target: Path, force: bool) -> Path | None:
     return aside
 
 
-def run_one(notebook: Path, values: dict[str, Any], name: str, force: bool = False,
-            scenario: Scenario | None = None, layout: Layout | None = None,
-            log: Callable[[str], None] = print) -> Path:
+def run_one(
+    notebook: Path,
+    values: dict[str, Any],
+    name: str,
+    force: bool = False,
+    scenario: Scenario | None = None,
+    layout: Layout | None = None,
+    log: Callable[[str], None] = print,
+) -> Path:
     """Execute one chapter with validated ``values`` into ``runs/<name>/``: the executed
     notebook, its HTML and ``parameters.yaml``. Never overwrites an existing run unless
     ``force``; a failed or interrupted run leaves no folder (see the module docstring)."""
@@ -99,18 +107,22 @@ def run_one(notebook: Path, values: dict[str, Any], name: str, force: bool = Fal
             raise ExecutionError(message) from None
         strip_volatile(output)
         (work / f"{notebook.stem}.html").write_text(
-            notebook_html(output, f"{notebook.stem}: {name}"), encoding="utf-8")
+            notebook_html(output, f"{notebook.stem}: {name}"), encoding="utf-8"
+        )
         shutil.copy(write_vega_bundle(), work / "vega-bundle.js")
         record = {
             "chapter": notebook.stem,
             "scenario": scenario.name if scenario else None,
             "parameters": values,
-            "differs_from_default": {k: {"value": v, "default": d} for k, (v, d) in
-                                     differences(notebook, values, layout).items()},
+            "differs_from_default": {
+                k: {"value": v, "default": d}
+                for k, (v, d) in differences(notebook, values, layout).items()
+            },
             "seconds": round(time.perf_counter() - start, 2),
         }
-        (work / "parameters.yaml").write_text(yaml.safe_dump(record, sort_keys=False),
-                                              encoding="utf-8")
+        (work / "parameters.yaml").write_text(
+            yaml.safe_dump(record, sort_keys=False), encoding="utf-8"
+        )
         (work / READS_FILE).unlink(missing_ok=True)
         os.replace(work, target)  # onto the empty reserved folder: atomic
         done = True

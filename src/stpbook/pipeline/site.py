@@ -46,19 +46,25 @@ def _markdown_text(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+!|<>~:$-])", r"\\\1", escaped).replace("\n", " ")
 
 
-def banner_markdown(scenario: Scenario, changed: dict[str, tuple[Any, Any]],
-                    labels: dict[str, str] | None = None) -> str:
+def banner_markdown(
+    scenario: Scenario, changed: dict[str, tuple[Any, Any]], labels: dict[str, str] | None = None
+) -> str:
     """The variant banner a page shows: the scenario and its non-default values."""
     labels = labels or {}
-    lines = [f":::{{admonition}} Variant book: {_markdown_text(scenario.title)}",
-             ":class: important", "",
-             f"Built with the scenario {_markdown_text(scenario.name)}."]
+    lines = [
+        f":::{{admonition}} Variant book: {_markdown_text(scenario.title)}",
+        ":class: important",
+        "",
+        f"Built with the scenario {_markdown_text(scenario.name)}.",
+    ]
     if changed:
         lines.append(" Assumptions on this page that differ from the book's defaults:")
         lines.append("")
-        lines += [f"- {_markdown_text(labels.get(name, name))}: {_markdown_text(value)} "
-                  f"(the book's default is {_markdown_text(default)})"
-                  for name, (value, default) in changed.items()]
+        lines += [
+            f"- {_markdown_text(labels.get(name, name))}: {_markdown_text(value)} "
+            f"(the book's default is {_markdown_text(default)})"
+            for name, (value, default) in changed.items()
+        ]
     else:
         lines.append(" No assumption on this page differs from the book's defaults.")
     lines += ["", ":::", ""]
@@ -112,13 +118,17 @@ def _md_with_banner(page: Path, banner: str | None) -> bytes:
         return text.encode()
     lines = text.splitlines(keepends=True)
     title = next((i for i, line in enumerate(lines) if line.startswith("# ")), -1)
-    return "".join(lines[:title + 1] + ["\n", banner, "\n"] + lines[title + 1:]).encode()
+    return "".join(lines[: title + 1] + ["\n", banner, "\n"] + lines[title + 1 :]).encode()
 
 
-def assemble_site(layout: Layout, executed: list[tuple[Job, Path]], site: Path,
-                  scenario: Scenario | None = None,
-                  extra: dict[str, bytes] | None = None,
-                  pages: list[str] | None = None) -> None:
+def assemble_site(
+    layout: Layout,
+    executed: list[tuple[Job, Path]],
+    site: Path,
+    scenario: Scenario | None = None,
+    extra: dict[str, bytes] | None = None,
+    pages: list[str] | None = None,
+) -> None:
     """Lay out the book's Sphinx source in ``site``: configuration, prose pages,
     executed notebooks (each job's at ``<page>.ipynb``, with a variant banner if
     ``scenario``), static files, a copy of ``data/`` under ``_static/data`` and
@@ -143,8 +153,9 @@ def assemble_site(layout: Layout, executed: list[tuple[Job, Path]], site: Path,
         banner = None
         if scenario:
             labels = {n: p.title for n, p in declared(job.notebook, layout).items()}
-            banner = banner_markdown(scenario, differences(job.notebook, job.params, layout),
-                                     labels)
+            banner = banner_markdown(
+                scenario, differences(job.notebook, job.params, layout), labels
+            )
         wanted[site / f"{job.page}.ipynb"] = _with_banner(path, banner)
     if layout.static.exists():
         for path in sorted(p for p in layout.static.rglob("*") if p.is_file()):
@@ -198,8 +209,10 @@ def shared_digest(site: Path) -> str:
 
 # ``jupyter-book`` run by this Python after ``import stpbook``, which spares it jsonschema's
 # IRI grammar (see ``stpbook/__init__.py``): 1.7 s of every book build's start-up.
-_JUPYTER_BOOK = ("import sys, stpbook; from jupyter_book.cli.main import main; "
-                 "sys.argv[0] = 'jupyter-book'; sys.exit(main())")
+_JUPYTER_BOOK = (
+    "import sys, stpbook; from jupyter_book.cli.main import main; "
+    "sys.argv[0] = 'jupyter-book'; sys.exit(main())"
+)
 
 # --- finishing pages -----------------------------------------------------------------------
 #
@@ -214,10 +227,14 @@ _JUPYTER_BOOK = ("import sys, stpbook; from jupyter_book.cli.main import main; "
 # to Vega at build time and drawn by Vega alone (``stpbook.pipeline.vega``),
 # after the first paint. The files in ``_static`` stay as the theme wrote them.
 
-_ICON_SCRIPT = re.compile(r'<script[^>]*src="[^"]*_static/scripts/fontawesome\.js[^"]*"[^>]*>'
-                          r"\s*</script>\s*")
-_VEGA_SCRIPT = re.compile(r'<script[^>]*src="[^"]*_static/vega-bundle\.js[^"]*"[^>]*>'
-                          r"\s*</script>\s*")
+_ICON_SCRIPT = re.compile(
+    r'<script[^>]*src="[^"]*_static/scripts/fontawesome\.js[^"]*"[^>]*>'
+    r"\s*</script>\s*"
+)
+_VEGA_SCRIPT = re.compile(
+    r'<script[^>]*src="[^"]*_static/vega-bundle\.js[^"]*"[^>]*>'
+    r"\s*</script>\s*"
+)
 _TOGGLE = re.compile(r'<summary>(\s*<span class="toctree-toggle")')
 _STYLESHEET = re.compile(r'<link\b(?=[^>]*\brel="stylesheet")[^>]*\bhref="([^"]+)"[^>]*>\s*')
 _HEAD_SCRIPT = re.compile(r'<script((?: [\w-]+="[^"]*")*) src="([^"]+)"></script>')
@@ -229,25 +246,53 @@ _HELPERS = {
     "copybutton.js": re.compile(r'class="highlight'),
     "design-tabs.js": re.compile(r'class="[^"]*\bsd-tab'),
     # togglebutton.js: '.toggle, .admonition.dropdown' and cells tagged hide-*
-    "togglebutton.js": re.compile(r'class="(?:[^"]*\s)?(?:toggle|tag_hide[\w-]*)[\s"]'
-                                  r'|class="[^"]*\badmonition\b[^"]*\bdropdown\b'
-                                  r'|class="[^"]*\bdropdown\b[^"]*\badmonition\b'),
+    "togglebutton.js": re.compile(
+        r'class="(?:[^"]*\s)?(?:toggle|tag_hide[\w-]*)[\s"]'
+        r'|class="[^"]*\badmonition\b[^"]*\bdropdown\b'
+        r'|class="[^"]*\bdropdown\b[^"]*\badmonition\b'
+    ),
 }
 # What ``stpbook.charts.render.spec_to_html`` writes for a chart (spec on one line).
-_CHART = re.compile(r"<script>\(function \(\) \{\n  var spec = (?P<spec>[^\n]*);\n"
-                    r"  function draw\(\) \{\n    vegaEmbed\('#(?P<id>stp-chart-[0-9a-f]+)'"
-                    r".*?\}\)\(\);</script>", re.S)
+_CHART = re.compile(
+    r"<script>\(function \(\) \{\n  var spec = (?P<spec>[^\n]*);\n"
+    r"  function draw\(\) \{\n    vegaEmbed\('#(?P<id>stp-chart-[0-9a-f]+)'"
+    r".*?\}\)\(\);</script>",
+    re.S,
+)
 # Classes the theme's scripts (Bootstrap) make up at run time from parts, so the
 # stylesheet keeps every rule that names one of these.
-_DYNAMIC = ("bs-tooltip", "tooltip", "show", "fade", "collaps", "active", "dropdown-menu-dark",
-            "pst-squeeze", "d-none")
+_DYNAMIC = (
+    "bs-tooltip",
+    "tooltip",
+    "show",
+    "fade",
+    "collaps",
+    "active",
+    "dropdown-menu-dark",
+    "pst-squeeze",
+    "d-none",
+)
 # Scripts whose words are not class names the pages use: Bootstrap names every component
 # it has (the theme uses a few, see _DYNAMIC), the Vega runtime every word of Vega (its
 # classes are in _RUNTIME_CLASSES).
 _NOT_CLASS_SOURCES = ("bootstrap.js", "vega-bundle.js", "clipboard.min.js")
-_RUNTIME_CLASSES = {"vega-embed", "has-actions", "chart-wrapper", "fit-x", "fit-y",
-                    "vega-actions", "vega-bindings", "vega-bind", "vega-bind-name",
-                    "vega-bind-radio", "vg-tooltip", "visible", "marks", "key", "value"}
+_RUNTIME_CLASSES = {
+    "vega-embed",
+    "has-actions",
+    "chart-wrapper",
+    "fit-x",
+    "fit-y",
+    "vega-actions",
+    "vega-bindings",
+    "vega-bind",
+    "vega-bind-name",
+    "vega-bind-radio",
+    "vg-tooltip",
+    "visible",
+    "marks",
+    "key",
+    "value",
+}
 
 
 def _vega_loader(m: re.Match[str]) -> str:
@@ -308,7 +353,7 @@ def _strip_functional(selector: str) -> str:
         if not m:
             out.append(selector[i:])
             return "".join(out)
-        out.append(selector[i:m.start()])
+        out.append(selector[i : m.start()])
         depth, j = 1, m.end()
         while j < len(selector) and depth:
             depth += {"(": 1, ")": -1}.get(selector[j], 0)
@@ -349,8 +394,9 @@ def _prepare(rules: list[Any]) -> list[Item]:
     items: list[Item] = []
     for rule in rules:
         if rule.type == "qualified-rule":
-            selectors = [(s, *_requires(s))
-                         for s in _split_selectors(tinycss2.serialize(rule.prelude))]
+            selectors = [
+                (s, *_requires(s)) for s in _split_selectors(tinycss2.serialize(rule.prelude))
+            ]
             items.append(("rule", selectors, tinycss2.serialize(rule.content).strip()))
         elif rule.type == "at-rule":
             head = f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}".strip()
@@ -359,8 +405,9 @@ def _prepare(rules: list[Any]) -> list[Item]:
                 if keyword not in ("import", "charset"):
                     items.append(("raw", head + ";"))
             elif keyword in ("media", "supports", "layer", "container"):
-                inner = tinycss2.parse_rule_list(rule.content, skip_comments=True,
-                                                 skip_whitespace=True)
+                inner = tinycss2.parse_rule_list(
+                    rule.content, skip_comments=True, skip_whitespace=True
+                )
                 items.append(("group", head, _prepare(inner)))
             elif keyword == "font-face" and "Font Awesome" in tinycss2.serialize(rule.content):
                 continue  # the icons are drawn by _icon_css instead
@@ -422,10 +469,26 @@ def _stylesheet_rules(path: Path, html: Path, seen: set[Path]) -> list[Any]:
 
 # --- icons -------------------------------------------------------------------------------
 
-_FA_PACKS = {"fas": ("fa-solid", "fas"), "far": ("fa-regular", "far"),
-             "fab": ("fa-brands", "fab")}
-_FA_NOT_ICONS = {"lg", "xs", "sm", "xl", "2x", "3x", "fw", "solid", "regular", "brands",
-                 "spin", "pulse", "border", "inverse", "stack", "ul", "li"}
+_FA_PACKS = {"fas": ("fa-solid", "fas"), "far": ("fa-regular", "far"), "fab": ("fa-brands", "fab")}
+_FA_NOT_ICONS = {
+    "lg",
+    "xs",
+    "sm",
+    "xl",
+    "2x",
+    "3x",
+    "fw",
+    "solid",
+    "regular",
+    "brands",
+    "spin",
+    "pulse",
+    "border",
+    "inverse",
+    "stack",
+    "ul",
+    "li",
+}
 
 
 def _fa_icons(script: Path) -> dict[str, tuple[int, int, str]]:
@@ -455,13 +518,17 @@ def _icon_css(used: set[str], icons: dict[str, tuple[int, int, str]]) -> str:
     rules = []
     for name in sorted(used & set(icons)):
         width, height, path = icons[name]
-        svg = (f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}'>"
-               f"<path d='{path}'/></svg>")
-        url = "url(\"data:image/svg+xml," + quote(svg, safe=" =:/'<>,.-") + "\")"
-        rules.append(f".fa-{name}::before{{content:'';display:inline-block;"
-                     f"width:{width / height:.4g}em;height:1em;vertical-align:-0.125em;"
-                     f"background-color:currentColor;-webkit-mask:{url} center/contain "
-                     f"no-repeat;mask:{url} center/contain no-repeat}}")
+        svg = (
+            f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}'>"
+            f"<path d='{path}'/></svg>"
+        )
+        url = 'url("data:image/svg+xml,' + quote(svg, safe=" =:/'<>,.-") + '")'
+        rules.append(
+            f".fa-{name}::before{{content:'';display:inline-block;"
+            f"width:{width / height:.4g}em;height:1em;vertical-align:-0.125em;"
+            f"background-color:currentColor;-webkit-mask:{url} center/contain "
+            f"no-repeat;mask:{url} center/contain no-repeat}}"
+        )
     return "".join(rules)
 
 
@@ -489,8 +556,7 @@ def _compiled(specs: dict[str, str], cache: Path | None) -> dict[str, dict]:
                 raise BuildError(f"a chart could not be compiled to Vega: {exc}") from None
             if cache:
                 ensure(cache)
-                (cache / f"{digest}.json").write_text(json.dumps(out[digest]),
-                                                      encoding="utf-8")
+                (cache / f"{digest}.json").write_text(json.dumps(out[digest]), encoding="utf-8")
     return out
 
 
@@ -515,8 +581,11 @@ def lighten_pages(html: Path, cache: Path | None = None) -> None:
       holding only an icon has no accessible name: axe-core's rule summary-name); give
       the bibliography's entries the list-item role their list needs.
     """
-    pages = {page: page.read_text(encoding="utf-8") for page in sorted(html.rglob("*.html"))
-             if "_static" not in page.relative_to(html).parts}
+    pages = {
+        page: page.read_text(encoding="utf-8")
+        for page in sorted(html.rglob("*.html"))
+        if "_static" not in page.relative_to(html).parts
+    }
 
     # Charts.
     specs: dict[str, str] = {}
@@ -533,8 +602,10 @@ def lighten_pages(html: Path, cache: Path | None = None) -> None:
     for page, text in pages.items():
         text = _CHART.sub(chart, text)
         if "vegaEmbed(" in text:
-            raise BuildError(f"{page.relative_to(html)}: a chart the book's Vega runtime "
-                             "cannot draw (not written by stpbook.charts.render)")
+            raise BuildError(
+                f"{page.relative_to(html)}: a chart the book's Vega runtime "
+                "cannot draw (not written by stpbook.charts.render)"
+            )
         pages[page] = text
 
     # Classes and ids each page and its scripts can use.
@@ -542,10 +613,13 @@ def lighten_pages(html: Path, cache: Path | None = None) -> None:
 
     def script_words(script: Path) -> set[str]:
         if script not in words:
-            words[script] = (set() if not script.is_file() or script.name in
-                             _NOT_CLASS_SOURCES or "fontawesome" in script.name else
-                             set(re.findall(r"[A-Za-z_][\w-]*",
-                                            script.read_text(errors="replace"))))
+            words[script] = (
+                set()
+                if not script.is_file()
+                or script.name in _NOT_CLASS_SOURCES
+                or "fontawesome" in script.name
+                else set(re.findall(r"[A-Za-z_][\w-]*", script.read_text(errors="replace")))
+            )
         return words[script]
 
     def used(page: Path, text: str) -> tuple[set[str], set[str]]:
@@ -564,9 +638,13 @@ def lighten_pages(html: Path, cache: Path | None = None) -> None:
             ids.add("vg-tooltip-element")
         return classes, ids
 
-    icons_used = {name[3:] for text in pages.values()
-                  for value in re.findall(r'class="([^"]*)"', text) for name in value.split()
-                  if name.startswith("fa-") and name[3:] not in _FA_NOT_ICONS}
+    icons_used = {
+        name[3:]
+        for text in pages.values()
+        for value in re.findall(r'class="([^"]*)"', text)
+        for name in value.split()
+        if name.startswith("fa-") and name[3:] not in _FA_NOT_ICONS
+    }
     fa_script = html / "_static" / "scripts" / "fontawesome.js"
     icon_css = _icon_css(icons_used, _fa_icons(fa_script)) if fa_script.is_file() else ""
 
@@ -594,8 +672,11 @@ def lighten_pages(html: Path, cache: Path | None = None) -> None:
             css = style_for(page, refs, text).replace("__STP_ROOT__/", _rel_root(page, html))
             first = _STYLESHEET.search(head)
             assert first is not None
-            head = (head[:first.start()] + f"<style>{css}</style>\n"
-                    + _STYLESHEET.sub("", head[first.start():]))
+            head = (
+                head[: first.start()]
+                + f"<style>{css}</style>\n"
+                + _STYLESHEET.sub("", head[first.start() :])
+            )
         search_page = page.relative_to(html).as_posix() == "search.html"
 
         def script(m: re.Match[str], page: Path = page, search_page: bool = search_page) -> str:
@@ -611,8 +692,13 @@ def lighten_pages(html: Path, cache: Path | None = None) -> None:
         # tabs, toggles. Each is left out where its page has nothing for it to do.
         for name, mark in _HELPERS.items():
             if not mark.search(body):
-                head = re.sub(r'<script[^>]*src="[^"]*_static/' + re.escape(name)
-                              + r'[^"]*"[^>]*></script>\s*', "", head)
+                head = re.sub(
+                    r'<script[^>]*src="[^"]*_static/'
+                    + re.escape(name)
+                    + r'[^"]*"[^>]*></script>\s*',
+                    "",
+                    head,
+                )
         if not search_page:
             body = re.sub(r'<script src="[^"]*searchindex\.js"[^>]*></script>', "", body)
         text = _ICON_SCRIPT.sub("", head + body)
@@ -620,8 +706,7 @@ def lighten_pages(html: Path, cache: Path | None = None) -> None:
             text = _VEGA_SCRIPT.sub("", text)
         else:
             text = _VEGA_SCRIPT.sub(_vega_loader, text)
-        text = _TOGGLE.sub(r'<summary aria-label="Show or hide the pages in this part">\1',
-                           text)
+        text = _TOGGLE.sub(r'<summary aria-label="Show or hide the pages in this part">\1', text)
         # The bibliography: a list whose entries say they are list items (docutils marks
         # them doc-biblioentry, which a role="list" may not contain: axe's
         # aria-required-children).
@@ -657,15 +742,29 @@ def build_html(site: Path, html: Path, work: Path, log: Callable[[str], None] = 
     shared_stamp = work / ".stpbook-shared-digest"
     if not shared_stamp.is_file() or shared_stamp.read_text(encoding="utf-8") != shared:
         shutil.rmtree(work, ignore_errors=True)  # a full build: see the module docstring
-    cmd = [sys.executable, "-c", _JUPYTER_BOOK, "build", str(site), "--path-output", str(work),
-           "--builder", "html", "-W", "-n", "--keep-going"]
+    cmd = [
+        sys.executable,
+        "-c",
+        _JUPYTER_BOOK,
+        "build",
+        str(site),
+        "--path-output",
+        str(work),
+        "--builder",
+        "html",
+        "-W",
+        "-n",
+        "--keep-going",
+    ]
     log("building the HTML book (Sphinx, warnings are errors) ...")
-    proc = subprocess.run(cmd, capture_output=True, text=True,
-                          env={**os.environ, "NO_COLOR": "1"})
+    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
     if proc.returncode != 0:
         shutil.rmtree(work, ignore_errors=True)  # a clean, full build next time
-        problems = [line for line in (proc.stdout + proc.stderr).splitlines()
-                    if "WARNING" in line or "ERROR" in line or "Error" in line]
+        problems = [
+            line
+            for line in (proc.stdout + proc.stderr).splitlines()
+            if "WARNING" in line or "ERROR" in line or "Error" in line
+        ]
         detail = "\n".join(problems[-30:]) or (proc.stdout + proc.stderr)[-3000:]
         raise BuildError(f"the book build failed; {html} was left as it was:\n{detail}")
     ensure(work)

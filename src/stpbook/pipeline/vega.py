@@ -127,6 +127,24 @@ EMBED_JS = r"""
     });
   }
 
+  // A slider over a fraction (labelled "(fraction; 0.01 = 1%)" by stpbook.charts.slider)
+  // reads as a percentage: the label says "(%)" and the number beside it 4% for 0.04.
+  var FRACTION = /\(fraction[^)]*\)/;
+  function percentSliders(el) {
+    Array.prototype.forEach.call(el.querySelectorAll('.vega-bind'), function (b) {
+      var name = b.querySelector('.vega-bind-name');
+      var input = b.querySelector('input[type=range]');
+      var shown = input && input.nextElementSibling;
+      if (!name || !input || !shown || !FRACTION.test(name.textContent)) { return; }
+      name.textContent = name.textContent.replace(FRACTION, '(%)');
+      function pct() {
+        shown.textContent = String(Math.round(parseFloat(input.value) * 10000) / 100) + '%';
+      }
+      input.addEventListener('input', pct);
+      pct();
+    });
+  }
+
   function draw(id, source) {
     var el = document.getElementById(id);
     if (!el || views[id]) { return Promise.resolve(); }
@@ -145,6 +163,7 @@ EMBED_JS = r"""
     view.tooltip(tooltip);
     return view.initialize(wrapper).runAsync().then(function () {
       menu(el, view, spec);
+      percentSliders(el);
       views[id] = view;
       embeds[id] = {view: view, vgSpec: spec};
       window.stpFirstChartMs = window.stpFirstChartMs || performance.now();
@@ -211,8 +230,9 @@ def write_vega_runtime(folder: Path | None = None) -> Path:
     ``_static/vega-bundle.js``. Returns its path."""
     folder = Path(folder) if folder else default_folder()
     embed = hashlib.sha256(EMBED_JS.encode()).hexdigest()[:12]
-    return write_once(folder / VEGA_RUNTIME, f"{version()} runtime 2 {embed}",
-                      lambda: vega_only() + EMBED_JS)
+    return write_once(
+        folder / VEGA_RUNTIME, f"{version()} runtime 2 {embed}", lambda: vega_only() + EMBED_JS
+    )
 
 
 def vega_lite_version() -> str:
@@ -233,7 +253,10 @@ def compile_vega(spec: dict, vl_version: str) -> dict:
 def chart_script(element: str, vega_spec: dict) -> str:
     """What a built page keeps of one chart's script: its compiled spec as inert JSON
     (no JavaScript to parse while the page loads), read by the runtime when it draws."""
-    payload = json.dumps(vega_spec, separators=(",", ":"), ensure_ascii=False,
-                         sort_keys=True).replace("</", "<\\/")
-    return (f'<script type="application/json" class="stp-spec" data-chart="{element}">'
-            f"{payload}</script>")
+    payload = json.dumps(
+        vega_spec, separators=(",", ":"), ensure_ascii=False, sort_keys=True
+    ).replace("</", "<\\/")
+    return (
+        f'<script type="application/json" class="stp-spec" data-chart="{element}">'
+        f"{payload}</script>"
+    )

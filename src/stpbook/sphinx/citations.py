@@ -65,8 +65,10 @@ def _base_label(entry: Any) -> str:
     "Alderwick, 2016", "Health Service Journal, 2019", "Knowles and others, 2019"."""
     style, who, year, text = _author_year()
     data = {"entry": entry, "style": style}
-    return (f"{who.format_data(data).render(text)}{style.author_year_sep}"
-            f"{year.format_data(data).render(text)}")
+    return (
+        f"{who.format_data(data).render(text)}{style.author_year_sep}"
+        f"{year.format_data(data).render(text)}"
+    )
 
 
 def letters(entries: Mapping[str, Any]) -> dict[str, str]:
@@ -100,6 +102,7 @@ def labels(path: Path) -> dict[str, str]:
 
 
 # --- pybtex and sphinxcontrib-bibtex styles ------------------------------------------
+
 
 def _year_node() -> Any:
     from pybtex.richtext import Text
@@ -136,8 +139,11 @@ def _reference_style() -> type:
         def inner(self, role_name: str) -> Any:
             return join2(sep1=self.pre_text_sep, sep2=self.post_text_sep)[
                 pre_text,
-                reference[join(sep=self.author_year_sep)[
-                    self.person.author_or_editor_or_title(full="s" in role_name), year]],
+                reference[
+                    join(sep=self.author_year_sep)[
+                        self.person.author_or_editor_or_title(full="s" in role_name), year
+                    ]
+                ],
                 post_text,
             ]
 
@@ -146,10 +152,13 @@ def _reference_style() -> type:
         def inner(self, role_name: str) -> Any:
             return join(sep=self.text_reference_sep)[
                 self.person.author_or_editor_or_title(full="s" in role_name),
-                join[self.bracket.left,
-                     join2(sep1=self.pre_text_sep, sep2=self.post_text_sep)[
-                         pre_text, reference[year], post_text],
-                     self.bracket.right],
+                join[
+                    self.bracket.left,
+                    join2(sep1=self.pre_text_sep, sep2=self.post_text_sep)[
+                        pre_text, reference[year], post_text
+                    ],
+                    self.bracket.right,
+                ],
             ]
 
     @dataclass
@@ -162,19 +171,28 @@ def _reference_style() -> type:
         """sphinxcontrib-bibtex's author_year style with "2019a"-style years."""
 
         def __post_init__(self) -> None:
-            self.styles.extend([
-                Parenthetical(bracket=self.bracket_parenthetical, person=self.person,
-                              author_year_sep=self.author_year_sep,
-                              pre_text_sep=self.pre_text_sep,
-                              post_text_sep=self.post_text_sep),
-                Textual(bracket=self.bracket_textual, person=self.person,
+            self.styles.extend(
+                [
+                    Parenthetical(
+                        bracket=self.bracket_parenthetical,
+                        person=self.person,
+                        author_year_sep=self.author_year_sep,
+                        pre_text_sep=self.pre_text_sep,
+                        post_text_sep=self.post_text_sep,
+                    ),
+                    Textual(
+                        bracket=self.bracket_textual,
+                        person=self.person,
                         text_reference_sep=self.text_reference_sep,
-                        pre_text_sep=self.pre_text_sep, post_text_sep=self.post_text_sep),
-                ExtraAuthorReferenceStyle(bracket=self.bracket_author, person=self.person),
-                ExtraLabelReferenceStyle(bracket=self.bracket_label),
-                YearOnly(bracket=self.bracket_year),
-                ExtraEmptyReferenceStyle(),
-            ])
+                        pre_text_sep=self.pre_text_sep,
+                        post_text_sep=self.post_text_sep,
+                    ),
+                    ExtraAuthorReferenceStyle(bracket=self.bracket_author, person=self.person),
+                    ExtraLabelReferenceStyle(bracket=self.bracket_label),
+                    YearOnly(bracket=self.bracket_year),
+                    ExtraEmptyReferenceStyle(),
+                ]
+            )
             GroupReferenceStyle.__post_init__(self)
 
     return AuthorYearLettered
@@ -187,8 +205,10 @@ def _plain(text: str) -> str:
 def _author_names(entry: Any) -> set[str]:
     """The author field as plain text, whole and name by name."""
     people = entry.persons.get("author", [])
-    names = {_plain(" ".join(p.first_names + p.middle_names + p.prelast_names + p.last_names))
-             for p in people}
+    names = {
+        _plain(" ".join(p.first_names + p.middle_names + p.prelast_names + p.last_names))
+        for p in people
+    }
     return names | ({_plain(entry.fields["author"])} if "author" in entry.fields else set())
 
 
@@ -244,10 +264,8 @@ def register() -> None:
     from sphinxcontrib.bibtex.plugin import register_plugin
 
     # Neither call replaces a style already registered (a second build in one process).
-    register_plugin("sphinxcontrib.bibtex.style.referencing", REFERENCE_STYLE,
-                    _reference_style())
-    pybtex.plugin.register_plugin("pybtex.style.formatting", FORMATTING_STYLE,
-                                  _formatting_style())
+    register_plugin("sphinxcontrib.bibtex.style.referencing", REFERENCE_STYLE, _reference_style())
+    pybtex.plugin.register_plugin("pybtex.style.formatting", FORMATTING_STYLE, _formatting_style())
 
 
 def setup(app: Any) -> dict[str, Any]:

@@ -25,8 +25,9 @@ def to_mathml(latex: str, display: str) -> str:
     try:
         return convert(latex.strip(), display=display)
     except Exception as exc:  # noqa: BLE001 - re-raised with the formula named
-        raise ExtensionError(f"cannot convert the formula {latex.strip()!r} to MathML: "
-                             f"{exc}") from exc
+        raise ExtensionError(
+            f"cannot convert the formula {latex.strip()!r} to MathML: {exc}"
+        ) from exc
 
 
 def visit_math(translator: Any, node: nodes.math) -> None:

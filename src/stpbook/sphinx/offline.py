@@ -16,13 +16,17 @@ _CDN_MARKERS = ("THEBE_JS_URL", "sphinx-thebe.js", "unpkg.com", "cdn.jsdelivr.ne
 
 
 def _offline(js: Any) -> bool:
-    text = " ".join(str(getattr(js, attr, "") or "") for attr in ("filename",)) + " " + str(
-        getattr(js, "attributes", {}).get("body", "") if hasattr(js, "attributes") else js)
+    text = (
+        " ".join(str(getattr(js, attr, "") or "") for attr in ("filename",))
+        + " "
+        + str(getattr(js, "attributes", {}).get("body", "") if hasattr(js, "attributes") else js)
+    )
     return not any(marker in text for marker in _CDN_MARKERS)
 
 
-def _drop_cdn_scripts(app: Any, pagename: str, templatename: str, context: dict,
-                      doctree: Any) -> None:
+def _drop_cdn_scripts(
+    app: Any, pagename: str, templatename: str, context: dict, doctree: Any
+) -> None:
     if "script_files" in context:
         context["script_files"] = [js for js in context["script_files"] if _offline(js)]
 

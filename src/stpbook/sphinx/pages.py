@@ -23,13 +23,14 @@ def description(doctree: Any) -> str:
         if len(text) >= 40:
             if len(text) <= LIMIT:
                 return text
-            cut = text[:LIMIT - 1].rsplit(" ", 1)[0]
+            cut = text[: LIMIT - 1].rsplit(" ", 1)[0]
             return cut.rstrip(",;:") + "…"
     return ""
 
 
-def _add_description(app: Any, pagename: str, templatename: str, context: dict,
-                     doctree: Any) -> None:
+def _add_description(
+    app: Any, pagename: str, templatename: str, context: dict, doctree: Any
+) -> None:
     text = description(doctree)
     if text:
         tag = f'<meta name="description" content="{html.escape(text, quote=True)}" />\n'

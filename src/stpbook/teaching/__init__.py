@@ -34,12 +34,24 @@ def build(layout: Layout, log: Any = None, force: bool = False) -> dict:
     return _build(layout, log or (lambda _: None), force)
 
 
-def publish(layout: Layout, html_folder: Path, log: Any = None) -> Path:
+GUIDE = "80_seminar_guide"  # the page the teaching files hang from
+
+
+def in_book(layout: Layout) -> bool:
+    """True when the book's table of contents has the seminar guide: a book without
+    it (a fixture book, a fork with only the chapters) has no teaching files to make."""
+    return any(GUIDE in stems for _, stems in layout.parts())
+
+
+def publish(
+    layout: Layout, html_folder: Path, log: Any = None, pack_folder: Path | None = None
+) -> Path:
     """Build the teaching files if needed and publish them, with the offline pack, into
-    ``html_folder/_static/teaching``. Call it after each successful HTML build."""
+    ``html_folder/_static/teaching``. Call it after each successful HTML build; a preview
+    or variant book passes its own ``pack_folder`` for the pack."""
     from .site import publish as _publish
 
-    return _publish(layout, Path(html_folder), log or (lambda _: None))
+    return _publish(layout, Path(html_folder), log or (lambda _: None), pack_folder)
 
 
-__all__ = ["build", "publish"]
+__all__ = ["build", "in_book", "publish"]

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BuildError
+from ..tables import scroll_box
 from .lessons import FROM_PAGE
 from .numbers import Book
 
@@ -205,7 +206,7 @@ def order_table(kit: Kit) -> str:
         for a, b, c in rows
     )
     return (
-        '<div class="stp-table-wrap"><table class="stp-table">'
+        f'{scroll_box("Who speaks when, in minutes")}<table class="stp-table">'
         "<caption>Who speaks when, in minutes</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )

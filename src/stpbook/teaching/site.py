@@ -250,9 +250,11 @@ def offline_entries(layout: Layout, html_folder: Path) -> list[tuple[str, Path |
     return entries
 
 
-def offline_pack(layout: Layout, html_folder: Path, log: Log = _quiet) -> Path:
-    """``stp-book-offline.zip`` in the teaching folder, remade only when its contents
-    changed."""
+def offline_pack(
+    layout: Layout, html_folder: Path, log: Log = _quiet, folder: Path | None = None
+) -> Path:
+    """``stp-book-offline.zip`` in ``folder`` (default the teaching folder), remade only
+    when its contents changed."""
     from .printing import zip_files
 
     entries = offline_entries(layout, html_folder)
@@ -260,8 +262,10 @@ def offline_pack(layout: Layout, html_folder: Path, log: Log = _quiet) -> Path:
     for name, content in entries:
         h.update(name.encode())
         h.update(content.read_bytes() if isinstance(content, Path) else content)
-    target = layout.teaching / OFFLINE
-    stamp = layout.teaching / ".offline-digest"
+    folder = Path(folder) if folder is not None else layout.teaching
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / OFFLINE
+    stamp = folder / ".offline-digest"
     if target.is_file() and stamp.is_file() and stamp.read_text() == h.hexdigest():
         return target
     log("teaching: writing the offline pack ...")
@@ -270,9 +274,13 @@ def offline_pack(layout: Layout, html_folder: Path, log: Log = _quiet) -> Path:
     return target
 
 
-def publish(layout: Layout, html_folder: Path, log: Log = _quiet) -> Path:
+def publish(
+    layout: Layout, html_folder: Path, log: Log = _quiet, pack_folder: Path | None = None
+) -> Path:
     """Build the teaching files if needed, copy them into ``html_folder`` under
-    ``_static/teaching/``, and add the offline pack there. Returns that folder."""
+    ``_static/teaching/``, and add the offline pack there. Returns that folder.
+    ``pack_folder`` is where the pack is made (a preview passes its own folder, so a
+    partial book never replaces the full book's pack)."""
     build(layout, log)
     target = Path(html_folder) / SITE_FOLDER
     wanted = {target / p.relative_to(layout.teaching): p for p in files(layout)}
@@ -282,6 +290,6 @@ def publish(layout: Layout, html_folder: Path, log: Log = _quiet) -> Path:
         for old in sorted(target.rglob("*"), reverse=True):
             if old.is_file() and old not in wanted and old.name != OFFLINE:
                 old.unlink()
-    pack = offline_pack(layout, Path(html_folder), log)
+    pack = offline_pack(layout, Path(html_folder), log, pack_folder)
     _copy_if_changed(pack, target / OFFLINE)
     return target

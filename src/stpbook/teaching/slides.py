@@ -24,6 +24,7 @@ from __future__ import annotations
 import html
 import json
 from pathlib import Path
+from typing import cast
 
 from .lessons import Session, Slide, load
 from .numbers import PLACEHOLDER, Book
@@ -193,7 +194,7 @@ def _raise_fonts(node: object) -> object:
     """Every font size in a spec raised to at least ``MIN_TEXT`` (sizes given as
     expressions are left alone)."""
     if isinstance(node, dict):
-        out = {}
+        out: dict[object, object] = {}
         for key, value in node.items():
             if key in FONT_KEYS and isinstance(value, int | float) and value < MIN_TEXT:
                 out[key] = MIN_TEXT
@@ -213,7 +214,7 @@ def projector(spec: dict, height: int | None = None) -> dict:
     """A chart's spec for a projector at 1024x768: no text smaller than ``MIN_TEXT``
     (the chart's own sizes are raised, its configuration's defaults too), and, with
     ``height``, the plot that tall (a long bar chart squeezed onto one slide)."""
-    spec = _raise_fonts(spec)
+    spec = cast(dict, _raise_fonts(spec))  # a dict in, a dict out
     config = dict(spec.get("config") or {})
     for group, sizes in PROJECTOR_CONFIG.items():
         own = config.get(group) or {}
