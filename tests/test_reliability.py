@@ -384,3 +384,110 @@ def test_executed_notebooks_carry_no_volatile_metadata(tmp_path):
     pipeline.strip_volatile(path)
     meta = json.loads(path.read_text())["metadata"]
     assert meta["papermill"] == {"parameters": {}} and "widgets" not in meta
+
+
+# --- medium: bibliography titles and data descriptions reach the page as text ------------
+
+
+def _rendered(markdown: str) -> str:
+    """The Markdown as the book renders it (MyST's parser), as HTML."""
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    return create_md_parser(MdParserConfig(), RendererHTML).render(markdown)
+
+
+@pytest.mark.parametrize("payload", INJECTIONS)
+def test_bibliography_titles_and_data_descriptions_are_shown_literally(payload):
+    from stpbook.chapters import data_package
+
+    entry = {"title": payload, "author": payload, "year": "2016", "url": "https://e.org/a"}
+    parts = [
+        data_package.source_line(entry),
+        data_package.sources_markdown(["k"], {"k": entry}),
+        data_package.descriptor_sources({"sources": [{"title": payload, "path": "x"}]}),
+    ]
+    item = {
+        "name": "evil",
+        "title": payload,
+        "description": payload,
+        "path": "data/evil.csv",
+        "rows": 1,
+        "resource": {"type": "table", "schema": {"fields": []}},
+    }
+    results = type("R", (), {"values": {"show_fields": False}, "inputs": None})()
+    results.inputs = type("I", (), {"cited": {}, "bibliography": {}})()
+    parts += [m.data for m in data_package.section(item, results)]
+    for markdown in parts:
+        page = _rendered(markdown)
+        assert "<script" not in page and "<img" not in page, page
+        assert "&lt;script&gt;" in page or "&lt;img" in page, page
+
+
+# --- medium: the seminar dashboard --------------------------------------------------------
+
+
+def test_the_seminar_dashboard_is_local_token_guarded_and_culls_idle_kernels():
+    from stpbook import servers
+
+    command = servers.seminar_command(LAYOUT, 8899, "a-token")
+    assert "--Voila.ip=127.0.0.1" in command and "--Voila.token=a-token" in command
+    assert any(c.startswith("--BoundedKernelManager.cull_idle_timeout=") for c in command)
+    assert any(c.endswith("stpbook.seminar_kernels.BoundedKernelManager") for c in command)
+    lab = servers.lab_command(LAYOUT, 8898, "b-token")
+    assert "--ServerApp.ip=127.0.0.1" in lab and "--IdentityProvider.token=b-token" in lab
+
+
+def test_the_seminar_kernel_manager_refuses_kernels_past_its_bound(monkeypatch):
+    import asyncio
+
+    from stpbook import seminar_kernels
+
+    manager = seminar_kernels.BoundedKernelManager()
+    ids = [f"k{i}" for i in range(seminar_kernels.MAX_KERNELS)]
+    monkeypatch.setattr(manager, "list_kernel_ids", lambda: ids)
+    with pytest.raises(RuntimeError, match="already runs"):
+        asyncio.run(manager.start_kernel())
+
+
+@pytest.mark.parametrize("signum", ["SIGHUP", "SIGTERM"])
+def test_a_signal_to_the_launcher_stops_its_server(signum, capsys):
+    import signal
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    from stpbook import servers
+
+    port = servers.free_port(0)
+    child = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"]
+    started: list[int] = []
+    real_popen = subprocess.Popen
+
+    def popen(*args, **kwargs):
+        proc = real_popen(*args, **kwargs)
+        started.append(proc.pid)
+        return proc
+
+    def send_signal_once_listening():
+        import socket
+
+        for _ in range(200):
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        os.kill(os.getpid(), getattr(signal, signum))
+
+    subprocess.Popen = popen  # type: ignore[misc]
+    try:
+        threading.Thread(target=send_signal_once_listening, daemon=True).start()
+        code = servers.serve(child, dict(os.environ), port, "http://x", "test server")
+    finally:
+        subprocess.Popen = real_popen  # type: ignore[misc]
+    assert code == 0 and started
+    with pytest.raises(ProcessLookupError):
+        os.kill(started[0], 0)  # the child is gone, not left listening
+    assert "test server stopped" in capsys.readouterr().out
