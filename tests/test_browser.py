@@ -42,7 +42,9 @@ def book_html() -> Path:
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(book_html):
+    # The book first: building it may print the handout with Playwright, which cannot
+    # start while this module's Playwright runs its event loop in the same thread.
     # Module scope: Playwright's sync API keeps an event loop running in this thread
     # until it stops, and other test modules (the handout, the seminar dashboard) start
     # their own Playwright, which refuses to run inside a running loop.

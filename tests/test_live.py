@@ -164,6 +164,13 @@ def test_a_chapter_in_jupyterlab_draws_its_charts_and_redraws_on_a_slider(chromi
             arg=before,
             timeout=60000,
         )
+        # four key presses are four redraws: picture the panel once the kernel is idle
+        page.wait_for_function(
+            "() => document.querySelector('.jp-StatusBar-Widget, #jp-main-statusbar')"
+            " && document.querySelector('#jp-main-statusbar').textContent.includes('Idle')",
+            timeout=60000,
+        )
+        page.wait_for_timeout(1000)
         page.screenshot(path=str(shots / f"jupyterlab-{stem}-moved.png"))
         assert outside == []
         page.close()

@@ -65,7 +65,9 @@ def book_html() -> Path:
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(book_html):
+    # The book first: building it may print the handout with Playwright, which cannot
+    # start while this module's Playwright runs its event loop in the same thread.
     bh.require_chromium()
     from playwright.sync_api import sync_playwright
 

@@ -87,3 +87,10 @@ def test_under_the_pipeline_controls_run_compute_once_and_show_a_note(monkeypatc
     assert isinstance(note, widgets.BatchNote)
     assert len(calls) == 1 and set(calls[0]) == set(parameters.declared(CHAPTER))
     assert "JupyterLab or Voila" in repr(note)
+
+
+def test_live_headlines_show_pounds_not_gbp():
+    from stpbook.widgets import headline_html
+
+    text = headline_html({"Closed by efficiency (GBP bn a year)": "£20.0bn", "Gap (GBP m)": "£5m"})
+    assert "GBP" not in text and "(£bn a year)" in text and "(£m)" in text

@@ -12,6 +12,7 @@ widget manager).
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -102,10 +103,16 @@ def control_value(param: Parameter, widget: Any) -> Any:
     return widget.value
 
 
+def reader_units(label: str) -> str:
+    """A label's units as a reader writes them: "(GBP bn a year)" -> "(£bn a year)"."""
+    return re.sub(r"\bGBP ?(bn|m)\b", r"£\1", label).replace("GBP ", "£")
+
+
 def headline_html(numbers: dict[str, str]) -> str:
     """Headline numbers (label -> formatted value) as a short HTML list."""
     rows = "".join(
-        f"<li>{html.escape(k)}: <b>{html.escape(v)}</b></li>" for k, v in numbers.items()
+        f"<li>{html.escape(reader_units(k))}: <b>{html.escape(v)}</b></li>"
+        for k, v in numbers.items()
     )
     return f'<ul class="stp-headline">{rows}</ul>'
 

@@ -244,6 +244,11 @@ class Inputs:
         return credit(self.bib.get(key, {})) or key
 
 
+def _plural(n: int) -> str:
+    """The plural ending for a count: '' for one, 's' otherwise."""
+    return "" if n == 1 else "s"
+
+
 def credit(entry: dict[str, str]) -> str:
     """``bibliography.credit`` without repeating a name: where the author and the outlet
     contain one another, only the longer is kept."""
@@ -926,7 +931,7 @@ def _text(
             f"{name} served {people} people in mid-2016 ({basis}) over "
             f"{float(row['area_km2']):,.0f} square km, about {density:,.0f} people "
             f"per square km. It brought together {len(ccgs)} clinical "
-            f"commissioning group{'s' if len(ccgs) != 1 else ''} (CCGs) and "
+            f"commissioning group{_plural(len(ccgs))} (CCG{_plural(len(ccgs))}) and "
             f"covered all or part of {n_las} local authority "
             f"district{'s' if n_las != 1 else ''}{shared_words}."
         ),

@@ -235,6 +235,7 @@ _VEGA_SCRIPT = re.compile(
     r'<script[^>]*src="[^"]*_static/vega-bundle\.js[^"]*"[^>]*>'
     r"\s*</script>\s*"
 )
+_SIDEBAR = '<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar">'
 _TOGGLE = re.compile(r'<summary>(\s*<span class="toctree-toggle")')
 _STYLESHEET = re.compile(r'<link\b(?=[^>]*\brel="stylesheet")[^>]*\bhref="([^"]+)"[^>]*>\s*')
 _HEAD_SCRIPT = re.compile(r'<script((?: [\w-]+="[^"]*")*) src="([^"]+)"></script>')
@@ -707,6 +708,9 @@ def lighten_pages(html: Path, cache: Path | None = None) -> None:
         else:
             text = _VEGA_SCRIPT.sub(_vega_loader, text)
         text = _TOGGLE.sub(r'<summary aria-label="Show or hide the pages in this part">\1', text)
+        # The sidebar's title link and search button sit outside the theme's <nav>: the
+        # whole sidebar is the book's navigation (axe's "region": content in landmarks).
+        text = text.replace(_SIDEBAR, _SIDEBAR[:-1] + ' role="navigation" aria-label="Book">', 1)
         # The bibliography: a list whose entries say they are list items (docutils marks
         # them doc-biblioentry, which a role="list" may not contain: axe's
         # aria-required-children).
