@@ -161,3 +161,28 @@ def test_a_book_without_the_seminar_guide_makes_no_teaching_files(minibook: Path
     summary = pipeline.make_book(minibook, log=lambda _: None)
     assert not (minibook / "_build" / "teaching").exists()
     assert not (summary.html / "_static" / "teaching").exists()
+
+
+RECIPES = sorted(
+    p.stem for p in (Path(cache.PACKAGE) / "chapters").glob("*.py") if not p.stem.startswith("_")
+)
+
+
+@pytest.mark.parametrize("recipe", RECIPES)
+def test_the_cache_key_covers_every_module_a_chapter_imports(recipe: str):
+    """The key is only as good as its list of files: every stpbook module that a chapter's
+    recipe (and so its notebook) imports must be in it, or an edit there would be missed."""
+    import json
+    import subprocess
+    import sys
+
+    script = (
+        f"import json, sys; import stpbook.chapters.{recipe}; "
+        "print(json.dumps(sorted(m.__file__ for n, m in list(sys.modules.items()) "
+        "if n.startswith('stpbook') and getattr(m, '__file__', None))))"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    imported = {Path(f).resolve() for f in json.loads(out.stdout)}
+    keyed = {p.resolve() for p in cache.chapter_code(Path(f"chapters/00_{recipe}.ipynb"))}
+    assert imported <= keyed, sorted(str(p) for p in imported - keyed)

@@ -19,6 +19,7 @@ import pandas as pd
 
 from .. import data
 from ..charts import critiques as charts
+from ..dates import when
 from ..layout import Layout
 from ..models import surveys
 from ..parameters import declared
@@ -364,15 +365,6 @@ def social_care_table(results: Results) -> Table:
 
 
 # --- the politics in public -----------------------------------------------------------------
-
-
-def when(date: pd.Timestamp, precision: str) -> str:
-    """A date as precise as the source allows: "26 Aug 2016", "Feb 2017" or "2017"."""
-    if precision == "day":
-        return f"{date.day} {date.strftime('%b %Y')}"
-    if precision == "month":
-        return date.strftime("%b %Y")
-    return str(date.year)
 
 
 def campaign_rows(events: pd.DataFrame) -> pd.DataFrame:

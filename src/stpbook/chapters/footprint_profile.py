@@ -22,7 +22,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .. import bibliography, data
+from .. import bibliography, data, dates
 from ..charts import footprint_profile as charts
 from ..context import batch
 from ..errors import ParameterError
@@ -513,18 +513,6 @@ def proposals(inputs: Inputs, code: str) -> pd.DataFrame:
     )
 
 
-def _when(date: pd.Timestamp, precision: str) -> str:
-    if precision == "day":
-        return f"{date.day} {date:%B %Y}"
-    if precision == "month":
-        return f"{date:%B %Y}"
-    if precision == "season":
-        return {3: "Spring", 6: "Summer", 9: "Autumn", 12: "Winter"}.get(
-            date.month, ""
-        ) + f" {date:%Y}"
-    return f"{date:%Y}"
-
-
 def milestones(inputs: Inputs, proposal_ids: list[str]) -> pd.DataFrame:
     """The dated milestones of these proposals, oldest first: when (in words, as precise as
     the source), proposal, stage, what happened and its source. Records of a search that
@@ -537,7 +525,8 @@ def milestones(inputs: Inputs, proposal_ids: list[str]) -> pd.DataFrame:
     rows["date"] = pd.to_datetime(rows["date"])
     rows = rows.sort_values(["date", "proposal_id"]).reset_index(drop=True)
     places = inputs.status.set_index("proposal_id")["place"].to_dict()
-    rows["when"] = [_when(d, p) for d, p in zip(rows["date"], rows["date_precision"], strict=True)]
+    precisions = zip(rows["date"], rows["date_precision"], strict=True)
+    rows["when"] = [dates.when(d, p, "%B") for d, p in precisions]
     latest = inputs.status.set_index("proposal_id")["status_latest"]
     partial = (rows["stage"] == "implemented") & (rows["proposal_id"].map(latest) != "implemented")
     items = inputs.reconfigurations

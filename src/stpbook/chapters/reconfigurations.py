@@ -26,7 +26,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from .. import bibliography, data
+from .. import bibliography, data, dates
 from ..charts import reconfigurations as charts
 from ..layout import Layout, current
 from ..models import reconfiguration as rc
@@ -200,13 +200,8 @@ def interval(date: pd.Timestamp, precision: str) -> tuple[pd.Timestamp, pd.Times
 
 def when(date: pd.Timestamp, precision: str, short: bool = False) -> str:
     """A date for readers at the precision known: "3 July 2020", "July 2020", "2020"
-    (``short``: "3 Jul 2020")."""
-    month = f"{date:%b %Y}" if short else f"{date:%B %Y}"
-    if precision == "day":
-        return f"{date.day} {month}"
-    if precision == "month":
-        return month
-    return f"{date:%Y}"
+    (``short``: "3 Jul 2020"); see :func:`stpbook.dates.when`."""
+    return dates.when(date, precision, "%b" if short else "%B")
 
 
 def out_of_order(milestones: pd.DataFrame) -> list[str]:

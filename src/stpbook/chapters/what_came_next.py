@@ -23,6 +23,7 @@ import pandas as pd
 
 from .. import bibliography, data
 from ..charts import what_came_next as charts
+from ..dates import SEASONS, when
 from ..layout import Layout, current
 from ..parameters import declared
 from ..tables import Table, table
@@ -47,20 +48,6 @@ FIRST_YEAR, LAST_YEAR = 2012, 2022
 WRAP_NARROW = 40  # characters a label line may hold on a 375 px phone (12 px type)
 WRAP_WIDE = 100  # ... in the 1280 px desktop column
 NARROW_BELOW = 520  # a chart narrower than this (px) uses the phone's lines
-SEASONS = {
-    12: "winter",
-    1: "winter",
-    2: "winter",
-    3: "spring",
-    4: "spring",
-    5: "spring",
-    6: "summer",
-    7: "summer",
-    8: "summer",
-    9: "autumn",
-    10: "autumn",
-    11: "autumn",
-}
 
 # How the five 2016-17 articles (and the interview) are credited to readers.
 ARTICLE_CREDITS = {
@@ -113,18 +100,6 @@ def credits(layout: Layout | None = None) -> dict[str, str]:
     }
     out.update(ARTICLE_CREDITS)
     return out
-
-
-def when(date: pd.Timestamp, precision: str) -> str:
-    """A date as precise as the source: "22 Dec 2015", "Dec 2015", "spring 2016", "2016"."""
-    if precision == "day":
-        return f"{date.day} {date:%b %Y}"
-    if precision == "month":
-        return f"{date:%b %Y}"
-    if precision == "season":
-        year = date.year - 1 if date.month in (1, 2) else date.year
-        return f"{SEASONS[date.month]} {year}"
-    return f"{date.year}"
 
 
 def short_when(date: pd.Timestamp, precision: str) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from .. import dates
 from ..parameters import Parameter
 from .render import (
     MODELLED_COLOUR,
@@ -69,27 +70,6 @@ def wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(str(text), width)) or str(text)
 
 
-def _date_label(when: pd.Timestamp, precision: str) -> str:
-    if precision == "day":
-        return f"{when.day} {when:%b %Y}"
-    if precision == "month":
-        return f"{when:%b %Y}"
-    if precision == "season":
-        season = {
-            12: "winter",
-            1: "winter",
-            2: "winter",
-            3: "spring",
-            4: "spring",
-            5: "spring",
-            6: "summer",
-            7: "summer",
-            8: "summer",
-        }.get(when.month, "autumn")
-        return f"{season} {when:%Y}"
-    return f"{when:%Y}"
-
-
 @dataclass(frozen=True)
 class TimelineLayout:
     """One way of setting out the timeline: text size, line height (px), where the
@@ -119,7 +99,7 @@ def timeline_rows(events: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     px (``y_n``, ``y_w``); the height is the taller layout's, in px."""
     rows = events.sort_values("date").reset_index(drop=True).copy()
     when = pd.to_datetime(rows["date"])
-    rows["date_label"] = [_date_label(w, p) for w, p in zip(when, rows["date_precision"])]
+    rows["date_label"] = [dates.when(w, p) for w, p in zip(when, rows["date_precision"])]
     event = [e.replace("GBP ", "£") for e in rows["event"]]
     heights = {}
     for key, lay in (("n", NARROW), ("w", WIDE)):

@@ -39,6 +39,7 @@ SHARED_CODE = (
     "errors.py",
     "layout.py",
     "context.py",
+    "dates.py",
     "parameters.py",
     "bibliography.py",
     "widgets.py",

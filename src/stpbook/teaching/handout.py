@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import dates
 from ..errors import BuildError
 from ..layout import Layout, current
 from .numbers import Book, book
@@ -148,27 +149,6 @@ td.date { white-space: nowrap; } td.fig { white-space: nowrap; font-weight: bold
 figure { margin: 6pt 0; break-inside: avoid; } figure svg { max-height: 95mm; }
 figcaption { font-size: 8.5pt; color: #444; }
 """
-
-
-def _when(date: pd.Timestamp, precision: str) -> str:
-    if precision == "day":
-        return f"{date.day} {date:%b %Y}"
-    if precision == "month":
-        return f"{date:%b %Y}"
-    if precision == "season":
-        season = {
-            12: "winter",
-            1: "winter",
-            2: "winter",
-            3: "spring",
-            4: "spring",
-            5: "spring",
-            6: "summer",
-            7: "summer",
-            8: "summer",
-        }.get(date.month, "autumn")
-        return f"{season} {date.year - 1 if date.month in (1, 2) else date.year}"
-    return str(date.year)
 
 
 def _inline(text: str) -> str:
@@ -296,7 +276,7 @@ def page(layout: Layout, numbers: Book | None = None) -> str:
     )
     timeline = data.load("timeline", layout=layout).sort_values("date", kind="stable")
     for _, row in timeline.iterrows():
-        when = _when(pd.Timestamp(row["date"]), str(row.get("date_precision", "day")))
+        when = dates.when(pd.Timestamp(row["date"]), str(row.get("date_precision", "day")))
         raw = row.get("source_id")
         key = timeline_source(str(row["event"]), "" if pd.isna(raw) else str(raw))
         source = numbers.credit(key, start=True) if key else ""
