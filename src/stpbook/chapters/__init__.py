@@ -17,5 +17,27 @@ chapter result is computed anywhere else. A recipe module has:
 
 A recipe module imports only the shared layers (``data``, ``models``, ``charts``,
 ``tables``, ``widgets``, ``parameters``, ``layout``) and ``chapters._common``, never
-another chapter's module: the pipeline's cache key for a chapter hashes exactly those.
+another chapter's module: the pipeline's cache key for a chapter hashes exactly those
+(:data:`SHARED_CODE` plus its own module; a test checks that it covers every module a
+recipe imports).
 """
+
+# The code every chapter can import, relative to the package: the cache key of each
+# chapter (``stpbook.pipeline.cache``) and the reproducibility appendix's list read it here.
+SHARED_CODE = (
+    "__init__.py",
+    "errors.py",
+    "layout.py",
+    "context.py",
+    "dates.py",
+    "parameters.py",
+    "bibliography.py",
+    "widgets.py",
+    "tables.py",
+    "vendor.py",
+    "data/*.py",
+    "models/*.py",
+    "charts/*.py",
+    "chapters/__init__.py",
+    "chapters/_*.py",
+)

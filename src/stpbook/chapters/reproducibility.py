@@ -20,6 +20,7 @@ import pandas as pd
 from ..context import record_read
 from ..layout import Layout, current
 from ..tables import Table, table
+from . import SHARED_CODE
 from ._common import assumptions_box, count, text
 
 NOTEBOOK = "91_reproducibility"
@@ -35,24 +36,6 @@ PACKAGES = (
     "numpy",
     "jupyterlab",
     "jupyterlab-myst",
-)
-# The code every chapter's cache key includes (``stpbook.pipeline.cache.SHARED_CODE``),
-# restated here because a chapter may not import the pipeline; a test keeps them equal.
-SHARED_CODE = (
-    "__init__.py",
-    "errors.py",
-    "layout.py",
-    "context.py",
-    "parameters.py",
-    "bibliography.py",
-    "widgets.py",
-    "tables.py",
-    "vendor.py",
-    "data/*.py",
-    "models/*.py",
-    "charts/*.py",
-    "chapters/__init__.py",
-    "chapters/_*.py",
 )
 
 

@@ -28,29 +28,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..chapters import SHARED_CODE
 from ..layout import Layout
 from ..parameters import short_name
 from .files import file_sha, write_atomic
 
 PACKAGE = Path(__file__).resolve().parents[1]  # src/stpbook
-# What every chapter can import, relative to the package (plus its own recipe module).
-SHARED_CODE = (
-    "__init__.py",
-    "errors.py",
-    "layout.py",
-    "context.py",
-    "dates.py",
-    "parameters.py",
-    "bibliography.py",
-    "widgets.py",
-    "tables.py",
-    "vendor.py",
-    "data/*.py",
-    "models/*.py",
-    "charts/*.py",
-    "chapters/__init__.py",
-    "chapters/_*.py",
-)
 
 
 def chapter_code(notebook: Path) -> list[Path]:

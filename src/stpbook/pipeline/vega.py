@@ -8,7 +8,7 @@ Vega-Embed runs in the browser) as inert JSON (:func:`chart_script`), and the pa
 :func:`write_vega_runtime`: Vega alone plus :data:`EMBED_JS`, the book's small embed, as
 ``_static/vega-bundle.js`` (0.59 MB instead of 0.9 MB, and no compiling in the browser).
 
-This module is not in the chapters' cache key (``pipeline.cache.SHARED_CODE``): editing
+This module is not in the chapters' cache key (``stpbook.chapters.SHARED_CODE``): editing
 the runtime re-finishes the pages but executes nothing.
 """
 
