@@ -49,14 +49,10 @@ def browser(book_html):
     # until it stops, and other test modules (the handout, the seminar dashboard) start
     # their own Playwright, which refuses to run inside a running loop.
     bh.require_chromium()
-    from playwright.sync_api import sync_playwright
+    from stpbook.browser import chromium
 
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(bh.CHROMIUM), args=bh.CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="session")

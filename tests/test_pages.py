@@ -69,14 +69,10 @@ def browser(book_html):
     # The book first: building it may print the handout with Playwright, which cannot
     # start while this module's Playwright runs its event loop in the same thread.
     bh.require_chromium()
-    from playwright.sync_api import sync_playwright
+    from stpbook.browser import chromium
 
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(bh.CHROMIUM), args=bh.CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="module")

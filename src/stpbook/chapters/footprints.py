@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -19,20 +20,6 @@ from ..tables import Table, table
 from ._common import assumptions_box, count, headline_box, pct, text
 
 NOTEBOOK = "02_footprints"
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 MEASURE_WORDS = {
     "population": "people (mid-2016)",
     "area_km2": "land area",
@@ -89,7 +76,7 @@ def month_range(period: str) -> str:
 
     def words(month: str) -> str:
         year, number = month.split("-")
-        return f"{MONTHS[int(number) - 1]} {year}"
+        return f"{calendar.month_name[int(number)]} {year}"
 
     return f"{words(start)} to {words(end)}"
 

@@ -23,6 +23,7 @@ bibliography key.
 
 from __future__ import annotations
 
+import calendar
 import importlib
 import inspect
 import re
@@ -58,23 +59,7 @@ CREDITS = {
     "March 2017",
     "equwell_stps_where_headed_2016": "the equwell blog, autumn 2016",
 }
-MONTHS = {
-    m[:3].lower(): m
-    for m in (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    )
-}
+MONTHS = {name[:3].lower(): name for name in calendar.month_name[1:]}  # "jan": "January"
 
 
 def _clean(name: str) -> str:
