@@ -19,8 +19,8 @@ import altair as alt
 import pandas as pd
 
 from ..parameters import Parameter
+from .plans_and_money import fan_layers
 from .render import (
-    MODELLED_COLOUR,
     OKABE_ITO,
     PUBLISHED_COLOUR,
     TEXT_COLOURS,
@@ -396,23 +396,10 @@ def stress_chart(
         scale=alt.Scale(domain=[0, 1]),
     )
     ytitle = "Gap left, 2020/21 (£m a year)"
-    tip = [
-        alt.Tooltip("efficiency_delivered:Q", title="Efficiency delivered", format=".0%"),
-        alt.Tooltip("mid:Q", title="Median gap left (£m)", format=",.0f"),
-        alt.Tooltip("lo90:Q", title="5th percentile (£m)", format=",.0f"),
-        alt.Tooltip("hi90:Q", title="95th percentile (£m)", format=",.0f"),
-    ]
     published = pd.DataFrame({"y": [float(gap_gbp_m)], "t": [f"Published gap £{gap_gbp_m:,.0f}m"]})
     chart = (
         alt.layer(
-            fan.mark_area(opacity=0.18, color=MODELLED_COLOUR).encode(
-                x=x, y=alt.Y("lo90:Q", title=ytitle), y2="hi90:Q"
-            ),
-            fan.mark_area(opacity=0.3, color=MODELLED_COLOUR).encode(x=x, y="lo50:Q", y2="hi50:Q"),
-            fan.mark_line(color=MODELLED_COLOUR, strokeWidth=2.5).encode(
-                x=x, y="mid:Q", tooltip=tip
-            ),
-            alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=PUBLISHED_COLOUR).encode(y="y:Q"),
+            *fan_layers(fan, x, ytitle),
             alt.Chart(pd.DataFrame({"y": [0], "t": ["0 = whole gap closed"]}))
             .mark_text(align="right", baseline="bottom", dy=-3, fontSize=11, color="#222222")
             .encode(y="y:Q", x=alt.value("width"), text="t:N"),

@@ -662,6 +662,27 @@ def _readout_expr() -> str:
     )
 
 
+def fan_layers(fan: alt.Chart, x: alt.X, ytitle: str) -> list[alt.Chart]:
+    """The stress test's fan, drawn the same in chapter 3 and on each footprint's page:
+    the 90% and 50% bands of the simulated gap left, its median line (with a tooltip)
+    and the zero line (the whole gap closed). ``fan`` holds ``lo90 lo50 mid hi50 hi90``
+    (GBP m) by ``efficiency_delivered``."""
+    tip = [
+        alt.Tooltip("efficiency_delivered:Q", title="Efficiency delivered", format=".0%"),
+        alt.Tooltip("mid:Q", title="Median gap left (£m)", format=",.0f"),
+        alt.Tooltip("lo90:Q", title="5th percentile (£m)", format=",.0f"),
+        alt.Tooltip("hi90:Q", title="95th percentile (£m)", format=",.0f"),
+    ]
+    return [
+        fan.mark_area(opacity=0.18, color=MODELLED_COLOUR).encode(
+            x=x, y=alt.Y("lo90:Q", title=ytitle), y2="hi90:Q"
+        ),
+        fan.mark_area(opacity=0.3, color=MODELLED_COLOUR).encode(x=x, y="lo50:Q", y2="hi50:Q"),
+        fan.mark_line(color=MODELLED_COLOUR, strokeWidth=2.5).encode(x=x, y="mid:Q", tooltip=tip),
+        alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=PUBLISHED_COLOUR).encode(y="y:Q"),
+    ]
+
+
 def stress_chart(
     grid: Any,
     params: dict[str, Parameter],
@@ -719,22 +740,9 @@ def stress_chart(
         )
         .transform_calculate(readout=_readout_expr())
     )
-    tip = [
-        alt.Tooltip("efficiency_delivered:Q", title="Efficiency delivered", format=".0%"),
-        alt.Tooltip("mid:Q", title="Median gap left (£m)", format=",.0f"),
-        alt.Tooltip("lo90:Q", title="5th percentile (£m)", format=",.0f"),
-        alt.Tooltip("hi90:Q", title="95th percentile (£m)", format=",.0f"),
-    ]
     chart = (
         alt.layer(
-            fan.mark_area(opacity=0.18, color=MODELLED_COLOUR).encode(
-                x=x, y=alt.Y("lo90:Q", title=ytitle), y2="hi90:Q"
-            ),
-            fan.mark_area(opacity=0.3, color=MODELLED_COLOUR).encode(x=x, y="lo50:Q", y2="hi50:Q"),
-            fan.mark_line(color=MODELLED_COLOUR, strokeWidth=2.5).encode(
-                x=x, y="mid:Q", tooltip=tip
-            ),
-            alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=PUBLISHED_COLOUR).encode(y="y:Q"),
+            *fan_layers(fan, x, ytitle),
             alt.Chart(pd.DataFrame({"y": [0], "t": ["0 = whole gap closed"]}))
             .mark_text(
                 align="left", baseline="bottom", dx=4, dy=-3, fontSize=LABEL_PX, color="#222222"
