@@ -372,3 +372,25 @@ def test_every_register_point_is_credited():
     for credit in set(mine["credit"]):
         assert credit in markdown, credit
     assert not pd.isna(mine["point_id"]).any()
+
+
+def test_every_footprint_on_the_map_links_to_its_profile(book, inputs):
+    """Clicking a footprint (or its London inset copy) opens its page in the book."""
+    spec = chapter.map_chart(book).to_dict(validate=False)
+    found: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            url = node.get("url")
+            if isinstance(url, str) and url.startswith("../footprints/"):
+                found.add(url)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec)
+    codes = set(inputs.footprints["stp17cd"])
+    assert found == {f"../footprints/{c}.html" for c in codes} and len(codes) == 44
+    assert "href" in json.dumps(spec)
