@@ -500,7 +500,7 @@ def shared_code_reach(book: Path) -> str:
     return (
         f"editing `src/stpbook/{module}` (chapter 2's charts) changes the key of "
         f"{len(hit)} of {len(jobs)} executions, {n_profiles} of them footprint profiles "
-        "(every chapter's key hashes every chart module: `pipeline.cache.SHARED_CODE`)"
+        "(every chapter's key hashes every chart module: `stpbook.chapters.SHARED_CODE`)"
     )
 
 
@@ -778,7 +778,8 @@ def main(argv: list[str] | None = None) -> int:
             if not strict:
                 raise
             strict = False
-            warn = [ln for ln in str(exc).splitlines() if "WARNING" in ln][:3]
+            plain = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))  # no terminal colours
+            warn = [ln.strip() for ln in plain.splitlines() if "WARNING" in ln][:3]
             notes.append(
                 "The stock build fails with `-W -n` (warnings as errors), so it was "
                 "timed without them; first warnings: " + " | ".join(warn)
