@@ -28,6 +28,17 @@ INTERNAL = re.compile(
     r"stpbook\.(models|charts|pipeline|data)\b|\{(glue|eval|cite|ref)[:}`]",
     re.IGNORECASE,
 )
+# The theme's icon font is not shipped (the icons are CSS masks): a ::before/::after that
+# still asks for it would show an empty box.
+ICON_FONT_GLYPHS = """() => { const out = [];
+  for (const el of document.querySelectorAll('main *, nav *, header *'))
+    for (const pseudo of ['::before', '::after']) {
+      const cs = getComputedStyle(el, pseudo);
+      if (!['none', 'normal', '""'].includes(cs.content) && /Awesome/.test(cs.fontFamily)
+          && cs.display !== 'none' && el.getBoundingClientRect().width > 0)
+        out.push(el.tagName.toLowerCase() + '.' + el.className + pseudo);
+    }
+  return out.slice(0, 3); }"""
 RAW_TABLE = re.compile(r"\|\s*(---|—|:--)")
 
 OVERFLOW = """() => {
@@ -99,6 +110,8 @@ def _check_page(page, rel: str, width: int, watch: bh.Watch) -> list[str]:
         code = page.locator(".cell_input:visible").count()
         if code:
             problems.append(f"{rel}: {code} visible code cells")
+    for glyph in page.evaluate(ICON_FONT_GLYPHS):
+        problems.append(f"{rel}: an icon drawn with the icon font, which is not shipped: {glyph}")
     problems += [f"{rel}: {p}" for p in watch.problems()]
     return problems
 
