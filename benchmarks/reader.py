@@ -22,7 +22,7 @@ older build, for a before/after table).
 from __future__ import annotations
 
 import argparse
-import functools
+import contextlib
 import gzip
 import http.server
 import io
@@ -32,10 +32,7 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -104,20 +101,11 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
-@contextmanager
-def serve_gzip(folder: Path) -> Iterator[str]:
+def serve_gzip(folder: Path) -> contextlib.AbstractContextManager[str]:
     """Serve ``folder`` on 127.0.0.1 (a free port) with gzip; yields the base URL."""
-    handler = functools.partial(_GzipHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    from stpbook.browser import serve
+
+    return serve(folder, _GzipHandler)
 
 
 # --- Lighthouse ----------------------------------------------------------------------------
